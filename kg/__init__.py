@@ -1,0 +1,1 @@
+"""The SCO RATS knowledge graph: build, validate, query and serve it."""

@@ -1,0 +1,196 @@
+"""The ``kg`` command line: thin wrappers over library calls.
+
+Exit codes (as pySHACL's): 0 success; 1 a check failed (the graph does not conform, or an
+integrity check returned rows); 2 a usage or input error (bad option, malformed file,
+unknown query, missing parameter). Messages go to standard error.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+from tqdm import tqdm
+from tqdm.utils import CallbackIOWrapper
+
+from kg import queries as named_queries
+from kg.build import Project, build
+from kg.errors import BadRequest, KGError, ValidationFailed
+from kg.store import FORMATS, SUFFIXES, default_store_path, load_graphs, open_store, oxigraph, replace_directory
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
+
+store_option = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Store directory (default: $KG_STORE or var/store).",
+)
+
+
+def reports_errors(command):
+    """Turn library errors into a message on stderr and the documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            if exc.report_text:
+                click.echo(exc.report_text, err=True)
+            sys.exit(EXIT_CHECK_FAILED)
+        except KGError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(EXIT_ERROR)
+        except OSError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="sco-rats-kg")
+def cli():
+    """Build, query and serve the SCO RATS knowledge graph."""
+
+
+@cli.command("build")
+@store_option
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder holding ontology/, authority/, seeds/, mappings/, shapes/.")
+@click.option("--graphs", "graphs_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("build") / "graphs", show_default=True,
+              help="Where to write each source's graph as Turtle, for reading and diffing.")
+@reports_errors
+def build_command(store_path, root, graphs_dir):
+    """Build the graph from the seeds into the store, replacing what was there."""
+    target = store_path or default_store_path()
+    result = build(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    dataset = open_store(staging)
+    count = load_graphs(dataset, tqdm(list(result.dataset.graphs()), desc="load", unit="graph", file=sys.stderr))
+    failures = run_checks(oxigraph(dataset), root / "queries" / "checks")
+    del dataset
+    if failures:
+        import shutil
+
+        shutil.rmtree(staging)
+        for name, rows in failures.items():
+            click.echo(f"check failed: {name} returned {rows} rows", err=True)
+        sys.exit(EXIT_CHECK_FAILED)
+    replace_directory(staging, target)
+    graphs_dir.mkdir(parents=True, exist_ok=True)
+    for mapped in result.sources:
+        mapped.stated.serialize(graphs_dir / f"{mapped.source_id}.ttl", format="turtle")
+    click.echo(f"built {count} quads from {len(result.sources)} sources into {target}", err=True)
+
+
+def run_checks(store: ox.Store, directory: Path) -> dict[str, int]:
+    """Run every ``*-violation.rq`` integrity check; return those that found rows."""
+    failures = {}
+    for path in sorted(Path(directory).glob("*-violation.rq")):
+        rows = list(named_queries.execute(store, path.read_text(encoding="utf-8")))
+        if rows:
+            failures[path.stem] = len(rows)
+    return failures
+
+
+@cli.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--graph", "graph_iri", default=None, help="Named graph for triples of Turtle or N-Triples files.")
+@store_option
+@reports_errors
+def load_command(files, graph_iri, store_path):
+    """Load N-Quads, TriG, Turtle or N-Triples files into the store, each file atomically."""
+    dataset = open_store(store_path or default_store_path())
+    store = oxigraph(dataset)
+    for path in files:
+        kind = SUFFIXES.get(path.suffix.lower())
+        if kind is None:
+            raise BadRequest(f"{path}: unknown file type; use one of {', '.join(SUFFIXES)}")
+        to_graph = ox.NamedNode(graph_iri) if graph_iri else None
+        with path.open("rb") as raw, tqdm(total=path.stat().st_size, unit="B", unit_scale=True,
+                                          desc=path.name, file=sys.stderr) as bar:
+            try:
+                store.load(CallbackIOWrapper(bar.update, raw, "read"), format=FORMATS[kind], to_graph=to_graph)
+            except SyntaxError as exc:
+                raise BadRequest(f"{path}: {exc}; nothing from this file was loaded") from None
+    click.echo(f"store holds {len(store)} quads", err=True)
+
+
+@cli.command("dump")
+@click.option("--format", "format_", type=click.Choice(["nquads", "trig"]), default="nquads", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@store_option
+@reports_errors
+def dump_command(format_, output, store_path):
+    """Write the whole dataset, every graph, as N-Quads or TriG."""
+    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    data = store.dump(format=FORMATS[format_])
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="A parameter value (repeatable).")
+@click.option("--format", "format_", type=click.Choice(["table", "json", "csv", "tsv", "xml"]), default="table",
+              show_default=True)
+@click.option("--queries", "queries_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("queries"),
+              show_default=True)
+@store_option
+@reports_errors
+def query_command(name, params, format_, queries_dir, store_path):
+    """Run a named query (NAME) or a query file (FILE.rq) and print its results."""
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadRequest(f"--param takes NAME=VALUE, not {item!r}")
+        values[key] = value
+    if name.endswith(".rq"):
+        query = named_queries.parse_query_file(Path(name))
+    else:
+        query = named_queries.get_query(named_queries.load_queries(queries_dir), name)
+    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    result = named_queries.run(store, query, values)
+    if format_ == "table":
+        click.echo(named_queries.to_table(result), nl=False)
+    else:
+        sys.stdout.buffer.write(named_queries.serialize(result, format_))
+
+
+@cli.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@reports_errors
+def serve_command(store_path, host, port, threads):
+    """Serve the store over HTTP with the production WSGI server (waitress)."""
+    import waitress
+
+    from server import create_app
+
+    path = store_path or default_store_path()
+    if not Path(path).exists():
+        raise BadRequest(f"no store at {path}; run 'kg build' first")
+    app = create_app(open_store(path, read_only=True))
+    click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="sco-rats-kg")
+
+
+def main():
+    """Entry point of the ``kg`` console script."""
+    cli(prog_name="kg")

@@ -1,0 +1,45 @@
+"""Validate graphs against the SHACL shapes in ``shapes/`` with pySHACL.
+
+pySHACL runs with ``inference="rdfs"`` and the ontology as ``ont_graph`` so that shapes
+targeting a class also reach its subclasses (a ``CouncilMeeting`` is a ``Meeting``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph
+
+from kg.namespaces import bind_prefixes
+
+
+def load_shapes(directory: Path) -> Graph:
+    """Parse every ``*.ttl`` file in ``directory`` into one shapes graph."""
+    graph = bind_prefixes(Graph())
+    for path in sorted(Path(directory).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one validation: pySHACL's verdict, report graph and text."""
+
+    conforms: bool
+    graph: Graph
+    text: str
+
+
+def validate(data: Graph, *, shapes: Graph, ontology: Graph) -> Report:
+    """Validate ``data`` against ``shapes``, reasoning over ``ontology``."""
+    conforms, report_graph, report_text = pyshacl_validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference="rdfs",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return Report(conforms=bool(conforms), graph=report_graph, text=report_text)
