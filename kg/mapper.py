@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
@@ -333,9 +334,50 @@ def _literal(ctx, key, value, range_, *, line, fact):
     else:
         datatype = next((dt for pattern, dt in _DATE_FORMS if pattern.match(value)), None)
         literal = Literal(value, datatype=datatype) if (range_ is None and datatype) else Literal(value)
-    if literal.ill_typed:
-        raise ctx.error(f"{key}: {value!r} is not a valid {literal.datatype.n3()}", line=line, fact=fact)
+    if not _well_formed(literal):
+        datatype = str(literal.datatype).replace(str(XSD), "xsd:")
+        raise ctx.error(f"{key}: {value!r} is not a valid {datatype}", line=line, fact=fact)
     return literal
+
+
+_CALENDAR_FORMS = {
+    XSD.date: re.compile(r"^-?\d{4,}-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
+    XSD.gYearMonth: re.compile(r"^-?\d{4,}-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
+    XSD.gYear: re.compile(r"^-?\d{4,}(Z|[+-]\d{2}:\d{2})?$"),
+    XSD.gMonthDay: re.compile(r"^--(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
+}
+
+
+def _well_formed(literal: Literal) -> bool:
+    """Check a literal's lexical form against its datatype.
+
+    Calendar types are checked here rather than by ``Literal.ill_typed``: owlrl (loaded by
+    pySHACL for RDFS inference) replaces rdflib's converters for them process-wide and
+    rejects valid values such as ``--11-07``.
+    """
+    pattern = _CALENDAR_FORMS.get(literal.datatype)
+    if pattern is None:
+        return not literal.ill_typed
+    match = pattern.match(str(literal))
+    if not match:
+        return False
+    numbers = [int(g) for g in match.groups() if g and g[0].isdigit()]
+    if literal.datatype == XSD.date:
+        month, day = numbers
+        year = int(str(literal).lstrip("-")[:4])
+        try:
+            date(year, month, day)
+        except ValueError:
+            return False
+    elif literal.datatype == XSD.gMonthDay:
+        month, day = numbers
+        try:
+            date(2000, month, day)  # a leap year, so --02-29 is allowed as XSD allows it
+        except ValueError:
+            return False
+    elif literal.datatype == XSD.gYearMonth:
+        return 1 <= numbers[0] <= 12
+    return True
 
 
 def _check_references(ctx):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
+from rdflib.term import _toPythonMapping
 
 from kg.namespaces import bind_prefixes
 
@@ -34,12 +35,21 @@ class Report:
 
 def validate(data: Graph, *, shapes: Graph, ontology: Graph) -> Report:
     """Validate ``data`` against ``shapes``, reasoning over ``ontology``."""
-    conforms, report_graph, report_text = pyshacl_validate(
-        data,
-        shacl_graph=shapes,
-        ont_graph=ontology,
-        inference="rdfs",
-        advanced=True,
-        allow_warnings=True,
-    )
+    converters = dict(_toPythonMapping)
+    try:
+        conforms, report_graph, report_text = pyshacl_validate(
+            data,
+            shacl_graph=shapes,
+            ont_graph=ontology,
+            inference="rdfs",
+            advanced=True,
+            allow_warnings=True,
+        )
+    finally:
+        # RDFS inference installs owlrl's lexical converters in rdflib for the whole process
+        # and leaves them there (its own restore misses types rdflib has no converter for);
+        # owlrl's gMonthDay converter rejects valid values such as "--11-07", so every
+        # literal made afterwards would be ill-typed. Put rdflib's table back as it was.
+        _toPythonMapping.clear()
+        _toPythonMapping.update(converters)
     return Report(conforms=bool(conforms), graph=report_graph, text=report_text)

@@ -1,0 +1,104 @@
+"""The mapper engine: golden graphs for every seed, and one folder per behaviour case.
+
+Case folders (``tests/cases/mapper/<case>/``) hold ``input.txt`` and ``mapping.yaml`` and
+either ``expected.ttl`` (the stated graph, compared by isomorphism) or ``error.txt`` (text
+the error message must contain). Seed goldens live in ``tests/golden/<source-id>/{stated,inferred}.ttl``.
+Run ``pytest --regen-golden`` to rewrite expected files, then review them in the git diff.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import XSD, Graph, Literal
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from kg.build import load_authority
+from kg.errors import BadRequest
+from kg.mapper import map_source
+from kg.namespaces import OA, RATS, source_iri
+
+HERE = Path(__file__).resolve().parent
+CASES = sorted(p for p in (HERE / "cases" / "mapper").iterdir() if p.is_dir())
+GOLDEN = HERE / "golden"
+
+
+def assert_isomorphic(actual: Graph, expected: Graph, label: str) -> None:
+    """Compare two graphs; on failure show only the triples that differ."""
+    if isomorphic(actual, expected):
+        return
+    _, only_actual, only_expected = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
+    lines = [f"{label}: graphs differ"]
+    lines += [f"+ {s.n3()} {p.n3()} {o.n3()}" for s, p, o in sorted(only_actual)][:40]
+    lines += [f"- {s.n3()} {p.n3()} {o.n3()}" for s, p, o in sorted(only_expected)][:40]
+    raise AssertionError("\n".join(lines))
+
+
+@pytest.fixture(scope="module")
+def known(project):
+    return set(load_authority(project.authority).subjects())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_mapping_case(case, vocabulary, known, regen_golden):
+    def run():
+        return map_source(
+            (case / "mapping.yaml").read_text(encoding="utf-8"),
+            (case / "input.txt").read_text(encoding="utf-8"),
+            source_id=case.name,
+            vocabulary=vocabulary,
+            known=known,
+            name="mapping.yaml",
+        )
+
+    error_file = case / "error.txt"
+    if error_file.exists():
+        with pytest.raises(BadRequest) as caught:
+            run()
+        assert error_file.read_text(encoding="utf-8").strip() in str(caught.value)
+        return
+    stated = run().stated
+    expected_file = case / "expected.ttl"
+    if regen_golden or not expected_file.exists():
+        stated.serialize(expected_file, format="turtle")
+    assert_isomorphic(stated, Graph().parse(expected_file), case.name)
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_seed_golden(built, index, regen_golden):
+    mapped = built.sources[index]
+    folder = GOLDEN / mapped.source_id
+    for kind, graph in (("stated", mapped.stated), ("inferred", mapped.inferred)):
+        golden = folder / f"{kind}.ttl"
+        if regen_golden or not golden.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            graph.serialize(golden, format="turtle")
+        assert_isomorphic(graph, Graph().parse(golden), f"{mapped.source_id}/{kind}.ttl")
+
+
+def test_quote_matches_across_invisible_white_space(vocabulary, known):
+    text = "ASTANA\u00a0– The 40th meeting\nwas held in Astana."
+    mapping = (
+        "source: {language: en}\n"
+        "facts:\n"
+        "  - subject: meeting/rats-council/40\n"
+        "    quote: The 40th meeting was held in Astana.\n"
+        "    a: CouncilMeeting\n"
+        "    editionNumber: '40'\n"
+    )
+    stated = map_source(mapping, text, source_id="ws", vocabulary=vocabulary, known=known).stated
+    exact = next(stated.objects(None, OA.exact))
+    start = int(next(stated.objects(None, OA.start)))
+    end = int(next(stated.objects(None, OA.end)))
+    assert str(exact) == "The 40th meeting\nwas held in Astana." == text[start:end]
+
+
+def test_source_metadata_carries_checksum_and_language(vocabulary, known):
+    text = "The 40th meeting was held."
+    mapping = "source: {language: en}\nfacts:\n  - {subject: meeting/rats-council/40, quote: The 40th meeting, a: CouncilMeeting}\n"
+    stated = map_source(mapping, text, source_id="meta", vocabulary=vocabulary, known=known).stated
+    source = source_iri("meta")
+    assert stated.value(source, RATS.language) == Literal("en", datatype=XSD.language)
+    assert stated.value(source, RATS.sha256) == Literal(hashlib.sha256(text.encode()).hexdigest(), datatype=XSD.hexBinary)

@@ -1,0 +1,33 @@
+"""The store rule: a path means on disk, None means in memory."""
+
+from rdflib import Graph, Literal, URIRef
+
+from kg.store import load_graphs, open_store, oxigraph, replace_directory
+
+
+def test_in_memory_store_round_trip():
+    dataset = open_store()
+    graph = Graph(identifier=URIRef("urn:g"))
+    graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal("o", lang="en")))
+    assert load_graphs(dataset, [graph]) == 1
+    assert len(oxigraph(dataset)) == 1
+
+
+def test_on_disk_store_persists(tmp_path):
+    graph = Graph(identifier=URIRef("urn:g"))
+    graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal(3)))
+    dataset = open_store(tmp_path / "store")
+    load_graphs(dataset, [graph])
+    oxigraph(dataset).flush()
+    del dataset
+    assert len(oxigraph(open_store(tmp_path / "store", read_only=True))) == 1
+
+
+def test_replace_directory_swaps_whole_folders(tmp_path):
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "x").write_text("new")
+    (tmp_path / "live").mkdir()
+    (tmp_path / "live" / "x").write_text("old")
+    replace_directory(tmp_path / "new", tmp_path / "live")
+    assert (tmp_path / "live" / "x").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["live"]
