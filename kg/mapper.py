@@ -224,8 +224,9 @@ def _read_fact(ctx, fact, index, *, inferred):
     for item in substitutions:
         subject = _entity_iri(ctx, _fill(fact["subject"], item), line=line, fact=index)
         for key, values in properties.items():
+            key_line = getattr(fact, "key_lines", {}).get(key, line)
             for value in values if isinstance(values, list) else [values]:
-                triple = (subject,) + _predicate_object(ctx, key, _fill(value, item), line=line, fact=index)
+                triple = (subject,) + _predicate_object(ctx, key, _fill(value, item), line=key_line, fact=index)
                 if triple[1] == RDF.type:
                     ctx.described.add(subject)
                 claims.append(

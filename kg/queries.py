@@ -171,7 +171,17 @@ def execute(store: ox.Store, text: str, substitutions: dict | None = None):
             substitutions=substitutions or None,
         )
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(f"SPARQL syntax error: {_where(str(exc))}") from None
+
+
+def _where(message: str) -> str:
+    """Spell out Oxigraph's ``error at 1:25`` position as line and column.
+
+    >>> _where("error at 2:7: expected '}'")
+    "line 2, column 7: expected '}'"
+    """
+    match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", message, re.S)
+    return f"line {match[1]}, column {match[2]}: {match[3]}" if match else message
 
 
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):

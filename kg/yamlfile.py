@@ -13,9 +13,13 @@ from kg.errors import BadRequest
 
 
 class LineDict(dict):
-    """A dict that remembers the line (1-based) where it starts in its file."""
+    """A dict that remembers the line (1-based) where it starts, and where each key stands."""
 
     line: int = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_lines: dict[str, int] = {}
 
 
 class LineList(list):
@@ -41,6 +45,7 @@ class _StrictLoader(yaml.BaseLoader):
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
             result[key] = self.construct_object(value_node, deep=deep)
+            result.key_lines[key] = key_node.start_mark.line + 1
         return result
 
     def construct_sequence(self, node, deep=False):

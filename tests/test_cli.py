@@ -1,0 +1,120 @@
+"""The ``kg`` command line and its exit codes: 0 ok, 1 check failed, 2 usage or input error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory):
+    """A store built once by ``kg build`` for the read-only command tests."""
+    from click.testing import CliRunner
+
+    path = tmp_path_factory.mktemp("cli") / "store"
+    result = CliRunner().invoke(cli, ["build", "--root", str(ROOT), "--store", str(path),
+                                      "--graphs", str(path.parent / "graphs")])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_build_writes_store_and_a_turtle_file_per_source(built_store):
+    graphs = sorted(p.name for p in (built_store.parent / "graphs").glob("*.ttl"))
+    assert graphs == [p.stem + ".ttl" for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    assert built_store.is_dir()
+
+
+def test_query_table_lists_the_meetings(runner, built_store):
+    result = runner.invoke(cli, ["query", "meetings", "--store", str(built_store), "--queries", str(ROOT / "queries")])
+    assert result.exit_code == 0, result.output
+    for expected in ("kg:meeting/rats-conference/5", "2017-11-01", "--11-06", "2022-11-09", "--11-08",
+                     "kg:meeting/rats-council/40", "Astana", "Tashkent"):
+        assert expected in result.output
+
+
+def test_query_json_is_sparql_results_json(runner, built_store):
+    result = runner.invoke(cli, ["query", "evidence", "-p", "subject=https://w3id.org/sco-rats/meeting/rats-council/40",
+                                 "--format", "json", "--store", str(built_store), "--queries", str(ROOT / "queries")])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert "quote" in body["head"]["vars"] and body["results"]["bindings"]
+
+
+def test_query_file(runner, built_store, tmp_path):
+    path = tmp_path / "count.rq"
+    path.write_text("#+ summary: count\nSELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Meeting> }\n")
+    result = runner.invoke(cli, ["query", str(path), "--format", "csv", "--store", str(built_store)])
+    assert result.exit_code == 0 and result.output.splitlines()[0] == "n"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["query", "nope"], "no query named 'nope'"),
+        (["query", "evidence"], "needs the parameter 'subject'"),
+        (["query", "meetings", "--param", "oops"], "--param takes NAME=VALUE"),
+        (["query", "meetings", "--format", "yaml"], "Invalid value for '--format'"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_usage_and_input_errors_exit_2(runner, built_store, args, message):
+    result = runner.invoke(cli, args + (["--store", str(built_store), "--queries", str(ROOT / "queries")]
+                                        if args[0] == "query" else []))
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_failed_check_exits_1(runner, tmp_path):
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shape = tmp_path / "shapes" / "source.ttl"
+    shape.write_text(shape.read_text().replace("sh:path rats:sha256 ; sh:minCount 1", "sh:path rats:sha256 ; sh:minCount 2"))
+    result = runner.invoke(cli, ["build", "--root", str(tmp_path), "--store", str(tmp_path / "store"),
+                                 "--graphs", str(tmp_path / "graphs")])
+    assert result.exit_code == 1
+    assert "does not conform" in result.output
+    assert not (tmp_path / "store").exists(), "a failed build must not leave a store behind"
+
+
+def test_mapping_error_exits_2_and_names_file_and_fact(runner, tmp_path):
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    mapping = tmp_path / "mappings" / "002_cdc5ba49de91e49a.yaml"
+    mapping.write_text(mapping.read_text().replace("editionNumber: \"8\"", "editionNumber: \"8\"\n    venue: city/tashkent"))
+    result = runner.invoke(cli, ["build", "--root", str(tmp_path), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2
+    assert "002_cdc5ba49de91e49a.yaml, line 23, fact 2: unknown property 'venue'" in result.output
+
+
+def test_dump_and_load_round_trip(runner, built_store, tmp_path):
+    for format_, suffix in (("nquads", "nq"), ("trig", "trig")):
+        dump = tmp_path / f"all.{suffix}"
+        result = runner.invoke(cli, ["dump", "--format", format_, "--store", str(built_store), "-o", str(dump)])
+        assert result.exit_code == 0, result.output
+        target = tmp_path / f"copy-{suffix}"
+        result = runner.invoke(cli, ["load", str(dump), "--store", str(target)])
+        assert result.exit_code == 0, result.output
+        assert f"store holds {len(dump.read_text().strip().splitlines()) if suffix == 'nq' else ''}" in result.output
+
+
+def test_load_malformed_file_exits_2_and_writes_nothing(runner, tmp_path):
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> \"unterminated .\n")
+    result = runner.invoke(cli, ["load", str(bad), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 2
+    assert "bad.nq" in result.output and "nothing from this file was loaded" in result.output
+    from kg.store import open_store, oxigraph
+
+    assert len(oxigraph(open_store(tmp_path / "store", read_only=True))) == 0
+
+
+def test_serve_without_store_is_an_input_error(runner, tmp_path):
+    result = runner.invoke(cli, ["serve", "--store", str(tmp_path / "missing")])
+    assert result.exit_code == 2 and "run 'kg build' first" in result.output
