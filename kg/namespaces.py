@@ -131,6 +131,7 @@ class RATS(DefinedNamespace):
     route: URIRef
     sha256: URIRef
     since: URIRef
+    singleHolder: URIRef
     speaker: URIRef
     startDate: URIRef
     statedName: URIRef

@@ -16,12 +16,16 @@ from rdflib.term import _toPythonMapping
 from kg.namespaces import bind_prefixes
 
 
-def load_shapes(directory: Path) -> Graph:
-    """Parse every ``*.ttl`` file in ``directory`` into one shapes graph."""
-    graph = bind_prefixes(Graph())
-    for path in sorted(Path(directory).glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
+SOURCE_SHAPES = "source.ttl"
+"""Shapes every source graph must satisfy on its own."""
+
+CONSISTENCY_SHAPES = "consistency.ttl"
+"""Shapes checked on the union of the source graphs, where sources can contradict each other."""
+
+
+def load_shapes(directory: Path, name: str = SOURCE_SHAPES) -> Graph:
+    """Parse one shapes file of ``directory``."""
+    return bind_prefixes(Graph()).parse(Path(directory) / name, format="turtle")
 
 
 @dataclass(frozen=True)
