@@ -9,7 +9,7 @@ reads in the text, each with the exact words that support it. The engine
 * refuses a reference to an entity that is neither in the authority data, declared by the
   mapping, nor described by one of its facts;
 * types every value from the ontology (``editionNumber: "8"`` becomes an
-  ``xsd:positiveInteger``; a date without a year stays an ``xsd:gMonthDay``).
+  ``xsd:integer``; a date without a year stays an ``xsd:gMonthDay``).
 
 Output, for one source:
 
@@ -431,5 +431,5 @@ def _add_evidence(graph, claim, source_id, kind):
         graph.add((quote_selector, RDF.type, OA.TextQuoteSelector))
         graph.add((quote_selector, OA.exact, Literal(quote)))
         graph.add((position_selector, RDF.type, OA.TextPositionSelector))
-        graph.add((position_selector, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-        graph.add((position_selector, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        graph.add((position_selector, OA.start, Literal(start, datatype=XSD.integer)))
+        graph.add((position_selector, OA.end, Literal(end, datatype=XSD.integer)))

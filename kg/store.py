@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, BNode, Dataset, Graph, URIRef
+from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
 
 DEFAULT_STORE = Path("var") / "store"
 """Where ``kg build`` writes and ``kg serve`` reads, unless ``--store`` or ``KG_STORE`` say otherwise."""
@@ -62,6 +62,34 @@ def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
         store.extend(quads)
         count += len(quads)
     return count
+
+
+def to_rdflib(term):
+    """Convert a pyoxigraph term to its rdflib equivalent."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == str(XSD.string):
+        # RDF 1.1: a simple literal is an xsd:string, but rdflib tells them apart.
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def graph_names(store: ox.Store, prefix: str) -> list[str]:
+    """Return the IRIs of the named graphs that start with ``prefix``, sorted."""
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
+
+
+def read_graphs(store: ox.Store, names: Iterable[str], into: Graph | None = None) -> Graph:
+    """Copy the triples of the named graphs ``names`` into one rdflib graph (their union)."""
+    graph = into if into is not None else Graph()
+    for name in names:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
 
 
 def replace_directory(build_dir: Path, target: Path) -> None:
