@@ -16,9 +16,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg.errors import BadRequest, ValidationFailed
+from kg.intake import accepted_graph_files
 from kg.mapper import MappedSource, map_file
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.ontology import Vocabulary, load_ontology
+from kg.store import parse_nquads
 from kg.validate import load_shapes, validate
 
 
@@ -47,6 +49,11 @@ class Project:
     @property
     def shapes(self) -> Path:
         return self.root / "shapes"
+
+    @property
+    def accepted(self) -> Path:
+        """Sources accepted through intake (``kg add-source``, ``POST /sources``)."""
+        return self.root / "accepted"
 
     def sources(self) -> list[tuple[Path, Path]]:
         """Return (text, mapping) pairs; every seed text needs a mapping of the same stem."""
@@ -105,6 +112,15 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         if not report.conforms:
             raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.text)
 
+    accepted = []
+    for path in accepted_graph_files(project.accepted):
+        step(f"load accepted {path.parent.name}")
+        for name, graph in parse_nquads(path).items():
+            if name == str(AUTHORITY_GRAPH):
+                reference += graph
+            else:
+                accepted.append(graph)
+
     dataset = bind_prefixes(Dataset())
     _copy(dataset, ONTOLOGY_GRAPH, ontology)
     _copy(dataset, AUTHORITY_GRAPH, reference)
@@ -112,6 +128,8 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         _copy(dataset, result.stated.identifier, result.stated)
         if len(result.inferred):
             _copy(dataset, result.inferred.identifier, result.inferred)
+    for graph in accepted:
+        _copy(dataset, graph.identifier, graph)
     return BuildResult(dataset=dataset, sources=mapped)
 
 

@@ -171,6 +171,80 @@ def query_command(name, params, format_, queries_dir, store_path):
         sys.stdout.buffer.write(named_queries.serialize(result, format_))
 
 
+def _validator_and_vocabulary(root: Path):
+    from kg.ontology import Vocabulary
+    from kg.validate import Validator
+
+    validator = Validator.from_folders(root / "ontology", root / "shapes")
+    return validator, Vocabulary.from_graph(validator.ontology)
+
+
+def _intake(store_path, root: Path):
+    from kg.intake import Intake
+
+    validator, vocabulary = _validator_and_vocabulary(root)
+    store = oxigraph(open_store(store_path or default_store_path()))
+    return Intake(store, validator, vocabulary, Project(root).accepted)
+
+
+report_format_option = click.option(
+    "--format", "format_", type=click.Choice(["text", "json", "turtle", "jsonld", "html"]), default="text",
+    show_default=True, help="How to print the report.")
+root_option = click.option(
+    "--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+    help="Project folder holding ontology/, shapes/ and accepted/.")
+
+
+@cli.command("validate")
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
+              help="A new source to check against the graph without adding it: a mapping (.yaml) and its "
+                   "text (.txt), or one RDF file. Repeat for the two files of a mapping.")
+@report_format_option
+@store_option
+@root_option
+@reports_errors
+def validate_command(sources, format_, store_path, root):
+    """Validate the whole graph, or a new source against it; exit 1 if there is a Violation."""
+    if sources:
+        from kg.intake import read_files
+
+        intake = _intake(store_path, root)
+        candidate = read_files(list(sources), vocabulary=intake.vocabulary, known=intake.known())
+        report = intake.check(candidate)
+    else:
+        validator, _ = _validator_and_vocabulary(root)
+        store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+        report = validator.validate_store(store)
+    click.echo(report.render(format_), nl=False)
+    sys.exit(EXIT_OK if report.conforms else EXIT_CHECK_FAILED)
+
+
+@cli.command("add-source")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--accept-violations", is_flag=True, help="Accept the source even though it contradicts the graph.")
+@click.option("--reason", default=None, help="Why the source is accepted despite its violations (recorded).")
+@report_format_option
+@store_option
+@root_option
+@reports_errors
+def add_source_command(files, accept_violations, reason, format_, store_path, root):
+    """Validate a new source and add it to the graph, all of it or nothing."""
+    from kg.intake import Rejected, read_files
+
+    if accept_violations and not (reason and reason.strip()):
+        raise BadRequest("--accept-violations needs --reason: say why the contradiction is accepted")
+    intake = _intake(store_path, root)
+    candidate = read_files(list(files), vocabulary=intake.vocabulary, known=intake.known())
+    try:
+        report = intake.add(candidate, override_reason=reason if accept_violations else None)
+    except Rejected as exc:
+        click.echo(exc.report.render(format_), nl=False)
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(EXIT_CHECK_FAILED)
+    click.echo(report.render(format_), nl=False)
+    click.echo(f"added source {candidate.source_id}", err=True)
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -33,7 +33,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.errors import MappingError
-from kg.namespaces import OA, RATS, ENTITY, bind_prefixes, inferred_graph, source_graph, source_iri
+from kg.namespaces import AUTHORITY_GRAPH, ENTITY, OA, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.ontology import Vocabulary
 from kg.yamlfile import LineDict, load_yaml
 
@@ -120,7 +120,7 @@ def map_source(
     if not _LANGUAGE_TAG.match(ctx.language):
         raise ctx.error(f"source.language must be a BCP 47 tag such as 'en', not {ctx.language!r}")
 
-    reference = bind_prefixes(Graph())
+    reference = bind_prefixes(Graph(identifier=AUTHORITY_GRAPH))
     for path, decl in (data.get("entities") or {}).items():
         _declare_entity(ctx, reference, path, decl)
 

@@ -29,11 +29,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from jinja2 import Environment
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH, SKOS
 
 from kg.namespaces import OA, RATS, bind_prefixes
+from kg.store import to_oxigraph
 
 SEVERITIES = ("Violation", "Warning", "Info")
 FORMATS = ("text", "json", "turtle", "jsonld", "html")
@@ -125,7 +127,9 @@ class ValidationReport:
         if format_ == "turtle":
             return self.graph.serialize(format="turtle")
         if format_ == "jsonld":
-            return self.graph.serialize(format="json-ld", indent=2)
+            # Oxigraph's writer: rdflib's JSON-LD plugin still uses the deprecated ConjunctiveGraph.
+            triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in self.graph]
+            return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
         if format_ == "html":
             return _HTML.render(report=self, counts=self.counts)
         if format_ == "text":

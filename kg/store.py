@@ -52,16 +52,30 @@ def oxigraph(dataset: Dataset) -> ox.Store:
     return dataset.store._inner
 
 
-def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
-    """Add every triple of each graph to the named graph of the same identifier; return the count."""
-    store = oxigraph(dataset)
-    count = 0
+def quads_of(graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """Return the triples of each graph as quads in the named graph of its identifier."""
+    quads = []
     for graph in graphs:
         name = ox.NamedNode(str(graph.identifier))
-        quads = [ox.Quad(_ox(s), _ox(p), _ox(o), name) for s, p, o in graph]
-        store.extend(quads)
-        count += len(quads)
-    return count
+        quads.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in graph)
+    return quads
+
+
+def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
+    """Add every triple of each graph to the named graph of its identifier, in one transaction."""
+    quads = quads_of(graphs)
+    oxigraph(dataset).extend(quads)
+    return len(quads)
+
+
+def parse_nquads(path: Path) -> dict[str, Graph]:
+    """Read an N-Quads file into rdflib graphs, one per graph name."""
+    graphs: dict[str, Graph] = {}
+    for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+        name = quad.graph_name.value
+        graph = graphs.setdefault(name, Graph(identifier=URIRef(name)))
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graphs
 
 
 def to_rdflib(term):
@@ -105,7 +119,7 @@ def replace_directory(build_dir: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def _ox(term):
+def to_oxigraph(term):
     """Convert an rdflib term to its pyoxigraph equivalent."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))

@@ -27,6 +27,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import _toPythonMapping
 
+from kg import native_shacl
 from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, RATS, bind_prefixes
 from kg.ontology import load_ontology
 from kg.report import ValidationReport, build_report
@@ -103,6 +104,11 @@ def with_types(data: Graph, ontology: Graph) -> Graph:
     return graph
 
 
+ENGINES = ("oxigraph", "pyshacl")
+"""How the consistency shapes run: as whole-graph Oxigraph queries (fast), or by pySHACL
+(the reference engine). Both give the same findings; ``tests/test_native_shacl.py`` checks it."""
+
+
 @dataclass(frozen=True)
 class Validator:
     """The ontology and both shape groups, loaded once."""
@@ -110,14 +116,24 @@ class Validator:
     ontology: Graph
     source_shapes: Graph
     consistency_shapes: Graph
+    engine: str = "oxigraph"
 
     @classmethod
-    def from_folders(cls, ontology_dir: Path, shapes_dir: Path) -> "Validator":
+    def from_folders(cls, ontology_dir: Path, shapes_dir: Path, engine: str = "oxigraph") -> "Validator":
+        if engine not in ENGINES:
+            raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
         return cls(
             ontology=load_ontology(ontology_dir),
             source_shapes=load_shapes(shapes_dir, SOURCE_SHAPES),
             consistency_shapes=load_shapes(shapes_dir, CONSISTENCY_SHAPES),
+            engine=engine,
         )
+
+    def check_consistency(self, union: Graph) -> Graph:
+        """Run the consistency shapes on ``union`` with the configured engine; return the results."""
+        if self.engine == "pyshacl":
+            return validate(union, shapes=self.consistency_shapes, ontology=self.ontology).graph
+        return native_shacl.run(native_shacl.compile_shapes(self.consistency_shapes), with_types(union, self.ontology))
 
     def check(self, sources: list[Graph], reference: Graph, context: Graph | None = None,
               *, candidate_source: str | None = None) -> ValidationReport:
@@ -130,7 +146,7 @@ class Validator:
             union += graph
         if context is not None:
             union += context
-        results += validate(union, shapes=self.consistency_shapes, ontology=self.ontology).graph
+        results += self.check_consistency(union)
         return build_report(results, union, self.ontology, candidate_source=candidate_source)
 
     def validate_store(self, store: ox.Store) -> ValidationReport:

@@ -1,0 +1,261 @@
+"""Submitting a new source: read it, check it against the graph, and accept it atomically.
+
+A source arrives either as a mapping plus its text (the format of ``mappings/``) or as RDF
+in the ontology (Turtle, JSON-LD, N-Triples, RDF/XML) that describes one ``rats:Source``
+and carries its own evidence. :meth:`Intake.check` validates it against the part of the
+graph it touches and changes nothing. :meth:`Intake.add` accepts it when nothing in it is a
+Violation (or when a curator overrides, with a recorded reason):
+
+1. its files (text, mapping or RDF, the graph as N-Quads, the report, the acceptance record)
+   are written to a temporary folder and renamed into ``accepted/<id>/`` in one step;
+2. its quads are added to the store in one transaction.
+
+If the process dies between the two, :func:`recover` (run whenever an intake opens) loads
+accepted sources that the store lacks; ``kg build`` loads ``accepted/`` as well, so a
+rebuild keeps every accepted source.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, Graph, URIRef
+
+from kg.errors import BadRequest, KGError
+from kg.mapper import map_source
+from kg.namespaces import AUTHORITY_GRAPH, ENTITY, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
+from kg.ontology import Vocabulary
+from kg.report import ValidationReport
+from kg.store import graph_names, quads_of, read_graphs
+from kg.validate import SOURCE_GRAPHS, Validator, mentioned_entities
+
+RDF_FORMATS = {
+    ".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld",
+    ".nt": "nt", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
+}
+MEDIA_TYPES = {
+    "text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
+
+
+class Conflict(KGError):
+    """The source is already in the graph."""
+
+    status = 409
+
+
+class Rejected(KGError):
+    """The source contradicts the graph (a Violation) and no override was given."""
+
+    status = 422
+
+    def __init__(self, message: str, report: ValidationReport):
+        super().__init__(message)
+        self.report = report
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "report": self.report.to_dict()}
+
+
+@dataclass
+class Candidate:
+    """A submitted source, mapped to RDF but not yet in the graph."""
+
+    source_id: str
+    stated: Graph
+    inferred: Graph
+    reference: Graph
+    files: dict[str, str]
+
+    @property
+    def iri(self) -> str:
+        return str(source_iri(self.source_id))
+
+
+def from_mapping(mapping: str, text: str, *, source_id: str, vocabulary: Vocabulary, known: set,
+                 name: str = "mapping") -> Candidate:
+    """Map a mapping and its text, as the build does for the seeds."""
+    _check_id(source_id)
+    mapped = map_source(mapping, text, source_id=source_id, vocabulary=vocabulary, known=known, name=name)
+    return Candidate(source_id, mapped.stated, mapped.inferred, mapped.reference,
+                     {"text.txt": text, "mapping.yaml": mapping})
+
+
+def from_rdf(data: str, *, format_: str, name: str, vocabulary: Vocabulary, known: set) -> Candidate:
+    """Read a source given as RDF; it must describe exactly one ``rats:Source`` of ours."""
+    graph = bind_prefixes(Graph())
+    try:
+        graph.parse(data=data, format=format_)
+    except Exception as exc:  # rdflib raises many types for syntax errors; all mean bad input
+        raise BadRequest(f"{name}: not valid {format_}: {exc}") from None
+    sources = [s for s in graph.subjects(RDF.type, RATS.Source)]
+    if len(sources) != 1 or not str(sources[0]).startswith(str(ENTITY["source/"])):
+        raise BadRequest(f"{name}: the data must describe exactly one rats:Source with an IRI under {ENTITY['source/']}")
+    source_id = str(sources[0])[len(str(ENTITY["source/"])):]
+    _check_id(source_id)
+    _check_terms(graph, vocabulary, name)
+    typed = set(graph.subjects(RDF.type, None))
+    for entity in sorted(mentioned_entities(graph)):
+        if entity not in known and entity not in typed:
+            raise BadRequest(f"{name}: unknown entity {entity}: it is neither in the authority data nor typed here")
+    stated = Graph(identifier=source_graph(source_id))
+    stated += graph
+    return Candidate(source_id, bind_prefixes(stated), Graph(identifier=inferred_graph(source_id)),
+                     Graph(identifier=AUTHORITY_GRAPH), {"source" + _suffix(format_): data})
+
+
+def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Candidate:
+    """Read a candidate from files: a mapping and its text, or one RDF file."""
+    paths = [Path(p) for p in paths]
+    for path in paths:
+        if not path.is_file():
+            raise BadRequest(f"{path}: no such file")
+    mappings = [p for p in paths if p.suffix in (".yaml", ".yml")]
+    texts = [p for p in paths if p.suffix == ".txt"]
+    rdf = [p for p in paths if p.suffix in RDF_FORMATS]
+    if len(rdf) == 1 and len(paths) == 1:
+        return from_rdf(rdf[0].read_text(encoding="utf-8"), format_=RDF_FORMATS[rdf[0].suffix], name=str(rdf[0]),
+                        vocabulary=vocabulary, known=known)
+    if len(mappings) == 1 and not texts and len(paths) == 1:
+        sibling = mappings[0].with_suffix(".txt")
+        texts = [sibling] if sibling.exists() else []
+    if len(mappings) == 1 and len(texts) == 1 and len(paths) <= 2:
+        return from_mapping(mappings[0].read_text(encoding="utf-8"), texts[0].read_text(encoding="utf-8"),
+                            source_id=texts[0].stem, vocabulary=vocabulary, known=known, name=str(mappings[0]))
+    raise BadRequest("give a mapping (.yaml) and its text (.txt), or one RDF file (.ttl, .jsonld, .nt, .rdf)")
+
+
+class Intake:
+    """Checks and accepts sources for one store and one ``accepted/`` folder."""
+
+    def __init__(self, store: ox.Store, validator: Validator, vocabulary: Vocabulary, accepted_dir: Path):
+        self.store = store
+        self.validator = validator
+        self.vocabulary = vocabulary
+        self.accepted_dir = Path(accepted_dir)
+        recover(store, self.accepted_dir)
+
+    def known(self) -> set:
+        """Entities the store knows: the reference data."""
+        return set(read_graphs(self.store, [str(AUTHORITY_GRAPH)]).subjects())
+
+    def check(self, candidate: Candidate) -> ValidationReport:
+        """Validate ``candidate`` against the graph it touches; change nothing."""
+        self._refuse_duplicate(candidate)
+        stated = candidate.stated + candidate.inferred
+        return self.validator.validate_candidate(self.store, stated, candidate.reference)
+
+    def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
+        """Accept ``candidate`` if it brings no Violation, or with a curator's reason.
+
+        :raises Conflict: the source is already in the graph.
+        :raises Rejected: a Violation involves the source and no reason was given.
+        """
+        report = self.check(candidate)
+        blocking = [f for f in report.findings if f.severity == "Violation" and f.involves_candidate]
+        if blocking and not (override_reason and override_reason.strip()):
+            raise Rejected(
+                f"source {candidate.source_id} contradicts the graph ({len(blocking)} violation(s)); "
+                "nothing was added. Accept it anyway only with an override and a reason.",
+                report,
+            )
+        record = {
+            "source": candidate.iri,
+            "accepted": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "violations": len(blocking),
+            "override_reason": override_reason if blocking else None,
+        }
+        quads = _quads(candidate)
+        self._write_files(candidate, quads, report, record)
+        self.store.extend(quads)
+        self.store.flush()
+        return report
+
+    def _refuse_duplicate(self, candidate: Candidate) -> None:
+        if str(source_graph(candidate.source_id)) in graph_names(self.store, SOURCE_GRAPHS) or \
+                (self.accepted_dir / candidate.source_id).exists():
+            raise Conflict(f"source {candidate.source_id} is already in the graph; nothing was written")
+
+    def _write_files(self, candidate, quads, report, record) -> None:
+        self.accepted_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{candidate.source_id}.", dir=self.accepted_dir))
+        try:
+            for name, content in candidate.files.items():
+                (staging / name).write_text(content, encoding="utf-8")
+            (staging / "graph.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            (staging / "report.json").write_text(json.dumps(report.to_dict(), indent=2, ensure_ascii=False),
+                                                 encoding="utf-8")
+            (staging / "accepted.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+            for path in staging.iterdir():
+                with path.open("rb") as handle:
+                    os.fsync(handle.fileno())
+            staging.rename(self.accepted_dir / candidate.source_id)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def accepted(self) -> list[dict]:
+        """List the accepted sources with their acceptance records."""
+        return [self.record(path.name) for path in sorted(self.accepted_dir.glob("*")) if _is_accepted(path)]
+
+    def record(self, source_id: str) -> dict | None:
+        """Return an accepted source's acceptance record and report, or None."""
+        folder = self.accepted_dir / source_id
+        if not _is_accepted(folder):
+            return None
+        return {
+            "id": source_id,
+            **json.loads((folder / "accepted.json").read_text(encoding="utf-8")),
+            "report": json.loads((folder / "report.json").read_text(encoding="utf-8")),
+        }
+
+
+def recover(store: ox.Store, accepted_dir: Path) -> list[str]:
+    """Load accepted sources whose graph the store lacks (a crash between the two steps)."""
+    present = set(graph_names(store, SOURCE_GRAPHS))
+    loaded = []
+    for folder in sorted(Path(accepted_dir).glob("*")):
+        if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
+            store.load(path=str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+            loaded.append(folder.name)
+    return loaded
+
+
+def accepted_graph_files(accepted_dir: Path) -> list[Path]:
+    """Return the N-Quads files of all accepted sources, for the build."""
+    return [folder / "graph.nq" for folder in sorted(Path(accepted_dir).glob("*")) if _is_accepted(folder)]
+
+
+def _is_accepted(folder: Path) -> bool:
+    return folder.is_dir() and not folder.name.startswith(".") and (folder / "accepted.json").exists()
+
+
+def _quads(candidate: Candidate) -> list[ox.Quad]:
+    return quads_of((candidate.stated, candidate.inferred, candidate.reference))
+
+
+def _check_id(source_id: str) -> None:
+    if not source_id or not all(c.isalnum() or c in "-_." for c in source_id) or source_id.startswith("."):
+        raise BadRequest(f"{source_id!r} is not a valid source id (letters, digits, '-', '_', '.')")
+
+
+def _check_terms(graph: Graph, vocabulary: Vocabulary, name: str) -> None:
+    ns = str(RATS._NS)
+    declared = vocabulary.classes | vocabulary.object_properties | vocabulary.datatype_properties | vocabulary.individuals
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and str(term).startswith(ns) and term not in declared:
+                raise BadRequest(f"{name}: unknown term {term}: the ontology does not declare it")
+
+
+def _suffix(format_: str) -> str:
+    return {"turtle": ".ttl", "json-ld": ".jsonld", "nt": ".nt", "xml": ".rdf"}[format_]
+

@@ -1,0 +1,162 @@
+"""Submitting sources: invented contradicting sources are flagged with both sides named;
+accepted sources land atomically, survive a crash and a rebuild; bad input writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.build import Project, build
+from kg.errors import BadRequest
+from kg.intake import Conflict, Intake, Rejected, from_rdf, read_files, recover
+from kg.namespaces import source_graph
+from kg.store import graph_names, oxigraph
+from kg.validate import SOURCE_GRAPHS, Validator
+
+HERE = Path(__file__).resolve().parent
+CASES = sorted(p for p in (HERE / "cases" / "sources").iterdir() if p.is_dir())
+BASE = "https://w3id.org/sco-rats/"
+
+
+@pytest.fixture(scope="module")
+def validator(project):
+    return Validator.from_folders(project.ontology, project.shapes)
+
+
+@pytest.fixture
+def intake(writable_store, validator, vocabulary, tmp_path):
+    return Intake(oxigraph(writable_store), validator, vocabulary, tmp_path / "accepted")
+
+
+def quads(store):
+    return set(store)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_invented_source_is_flagged_with_both_sources(case, intake):
+    expected = json.loads((case / "expected.json").read_text())
+    store = intake.store
+    before = quads(store)
+    candidate = read_files_with_id(case, intake)
+    report = intake.check(candidate)
+    assert quads(store) == before, "a dry run must not change the graph"
+    involved = [f for f in report.findings if f.involves_candidate and f.severity in ("Violation", "Warning")]
+    if expected["severity"] is None:
+        assert involved == [], [f.to_dict() for f in involved]
+        return
+    matching = [f for f in involved if f.shape.endswith("#" + expected["shape"]) and f.focus == BASE + expected["focus"]]
+    assert matching, [f.to_dict() for f in involved]
+    finding = matching[0]
+    assert finding.severity == expected["severity"]
+    shape_findings = [f for f in report.findings if f.shape == finding.shape]
+    named = {s.rsplit("/", 1)[1] for f in shape_findings for s in f.sources}
+    assert set(expected["sources"]) <= named
+    assert all(s.quote for f in shape_findings for v in f.values for s in v.statements)
+
+
+def read_files_with_id(case: Path, intake: Intake):
+    """Read a case's mapping and text with the case name as source id."""
+    from kg.intake import from_mapping
+
+    return from_mapping((case / "mapping.yaml").read_text(), (case / "text.txt").read_text(), source_id=case.name,
+                        vocabulary=intake.vocabulary, known=intake.known(), name=str(case / "mapping.yaml"))
+
+
+def test_contradicting_source_is_rejected_and_nothing_is_written(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "conference-8-in-2023", intake)
+    before = quads(intake.store)
+    with pytest.raises(Rejected) as caught:
+        intake.add(candidate)
+    assert caught.value.status == 422 and not caught.value.report.conforms
+    assert quads(intake.store) == before
+    assert not intake.accepted_dir.exists() or not any(intake.accepted_dir.iterdir())
+
+
+def test_override_needs_a_reason_and_is_recorded(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "conference-8-in-2023", intake)
+    with pytest.raises(Rejected):
+        intake.add(candidate, override_reason="  ")
+    intake.add(candidate, override_reason="the organiser's own page gives 2023")
+    record = intake.record("conference-8-in-2023")
+    assert record["override_reason"] == "the organiser's own page gives 2023" and record["violations"] >= 1
+    assert record["report"]["conforms"] is False
+
+
+def test_accepted_source_is_queryable_at_once_and_kept(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "agreeing-source", intake)
+    intake.add(candidate)
+    assert str(source_graph("agreeing-source")) in graph_names(intake.store, SOURCE_GRAPHS)
+    folder = intake.accepted_dir / "agreeing-source"
+    assert sorted(p.name for p in folder.iterdir()) == ["accepted.json", "graph.nq", "mapping.yaml", "report.json", "text.txt"]
+    with pytest.raises(Conflict):
+        intake.add(candidate)
+
+
+def test_rebuild_keeps_accepted_sources(intake, project, tmp_path):
+    import shutil
+
+    intake.add(read_files_with_id(HERE / "cases" / "sources" / "agreeing-source", intake))
+    root = tmp_path / "project"
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes"):
+        shutil.copytree(project.root / folder, root / folder)
+    shutil.copytree(intake.accepted_dir, root / "accepted")
+    names = {str(g.identifier) for g in build(Project(root)).dataset.graphs()}
+    assert str(source_graph("agreeing-source")) in names
+
+
+def test_crash_between_files_and_store_is_recovered(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "agreeing-source", intake)
+    intake.add(candidate)
+    graph = source_graph("agreeing-source")
+    intake.store.remove_graph(__import__("pyoxigraph").NamedNode(str(graph)))  # as if the store write was lost
+    assert recover(intake.store, intake.accepted_dir) == ["agreeing-source"]
+    assert str(graph) in graph_names(intake.store, SOURCE_GRAPHS)
+
+
+def test_failed_file_write_leaves_nothing(intake, monkeypatch):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "agreeing-source", intake)
+    before = quads(intake.store)
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kg.intake.os.fsync", boom)
+    with pytest.raises(OSError):
+        intake.add(candidate)
+    assert quads(intake.store) == before
+    assert [p for p in intake.accepted_dir.iterdir()] == []
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("<a> <b> .", "not valid turtle"),
+        ("@prefix rats: <https://w3id.org/sco-rats/ontology#> . <https://w3id.org/sco-rats/x> a rats:Meeting .",
+         "exactly one rats:Source"),
+        ("@prefix rats: <https://w3id.org/sco-rats/ontology#> . <https://w3id.org/sco-rats/source/s1> a rats:Source ; "
+         "rats:frobnicate 1 .", "unknown term"),
+        ("@prefix rats: <https://w3id.org/sco-rats/ontology#> . <https://w3id.org/sco-rats/source/s1> a rats:Source ; "
+         "rats:publisher <https://w3id.org/sco-rats/org/nowhere> .", "unknown entity"),
+    ],
+)
+def test_bad_rdf_is_refused_with_a_message(intake, data, message):
+    with pytest.raises(BadRequest, match=message):
+        from_rdf(data, format_="turtle", name="upload.ttl", vocabulary=intake.vocabulary, known=intake.known())
+
+
+def test_rdf_source_is_checked_like_a_mapping(intake, built):
+    stated = built.sources[2].stated.serialize(format="turtle").replace("002_cdc5ba49de91e49a", "copy-of-002")
+    candidate = from_rdf(stated, format_="turtle", name="copy.ttl", vocabulary=intake.vocabulary, known=intake.known())
+    assert candidate.source_id == "copy-of-002"
+    report = intake.check(candidate)
+    assert report.conforms  # it agrees with 002 in everything
+
+
+def test_files_must_be_a_mapping_and_text_or_one_rdf_file(intake, tmp_path):
+    with pytest.raises(BadRequest, match="no such file"):
+        read_files([tmp_path / "missing.yaml"], vocabulary=intake.vocabulary, known=set())
+    (tmp_path / "a.csv").write_text("x")
+    with pytest.raises(BadRequest, match="give a mapping"):
+        read_files([tmp_path / "a.csv"], vocabulary=intake.vocabulary, known=set())

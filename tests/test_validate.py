@@ -1,0 +1,95 @@
+"""Validation: the seeds' real inconsistencies, and the neighbourhood giving whole-graph results."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
+from kg.store import open_store, oxigraph, quads_of
+from kg.synthetic import plans, source
+from kg.validate import Validator
+
+BASE = "https://w3id.org/sco-rats/"
+
+
+@pytest.fixture(scope="module")
+def validator(project):
+    return Validator.from_folders(project.ontology, project.shapes)
+
+
+@pytest.fixture(scope="module")
+def seed_report(validator, ox_store):
+    return validator.validate_store(ox_store)
+
+
+def test_seeds_report_every_real_inconsistency_and_no_false_alarm(seed_report):
+    got = {(f.severity, f.shape.rsplit("#", 1)[1], f.focus[len(BASE):]) for f in seed_report.findings}
+    assert got == {
+        ("Warning", "OneNamePerPerson", "person/ermek-sagimbayev"),
+        ("Warning", "CountMatchesEnumeration", "statistic/rats-council-40/participating-countries"),
+        ("Warning", "DatesFitTheSeries", "meeting/rats-conference/8"),
+        ("Info", "YearNotStated", "meeting/rats-conference/7"),
+        ("Info", "YearNotStated", "meeting/rats-conference/9"),
+    }
+    assert seed_report.conforms
+
+
+def test_findings_name_values_sources_and_quotes(seed_report):
+    names = next(f for f in seed_report.findings if f.focus.endswith("ermek-sagimbayev"))
+    assert names.path_label == "stated name" and names.focus_label == "Ermek Sagimbayev"
+    assert [v.value for v in names.values] == ["Erlan Sagimbayev", "Ermek Sagimbayev"]
+    assert [v.flagged for v in names.values] == [True, False]
+    quotes = [s.quote for v in names.values for s in v.statements]
+    assert any("Erlan Sagimbayev" in q for q in quotes) and any("Ermek Sagimbayev" in q for q in quotes)
+    series = next(f for f in seed_report.findings if f.shape.endswith("DatesFitTheSeries"))
+    assert "2013 + 8 - 1 = 2020" in series.messages[0]
+
+
+@pytest.mark.parametrize("format_", ["text", "json", "turtle", "jsonld", "html"])
+def test_every_report_format_renders(seed_report, format_):
+    out = seed_report.render(format_)
+    assert "Sagimbayev" in out or format_ in ("turtle", "jsonld")
+    if format_ == "turtle":
+        Graph().parse(data=out, format="turtle")
+    if format_ == "jsonld":
+        assert len(list(ox.parse(out.encode(), format=ox.RdfFormat.JSON_LD))) > 50
+    if format_ == "html":
+        assert "<script" not in out and "http://" not in out.split("<body>")[0]
+
+
+def test_html_escapes_quotes(seed_report):
+    assert "&ldquo;" in seed_report.render("html")
+
+
+def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabulary):
+    """A generated graph with planted contradictions; a new source touching some of it."""
+    reference = Graph(identifier=AUTHORITY_GRAPH)
+    reference += built.dataset.graph(AUTHORITY_GRAPH)
+    known = set(reference.subjects())
+    sources = []
+    for plan in plans(60, seed=7, editions=12, plant_every=9):
+        candidate = source(plan, vocabulary=vocabulary, known=known)
+        known |= set(candidate.reference.subjects())
+        reference += candidate.reference
+        sources.append(candidate)
+    store = oxigraph(open_store())
+    ontology = Graph(identifier=ONTOLOGY_GRAPH)
+    ontology += validator.ontology
+    store.extend(quads_of([reference, ontology] + [c.stated for c in sources]))
+    assert any(p.planted for p in plans(60, seed=7, editions=12, plant_every=9))
+
+    new = source(next(p for p in plans(200, seed=99, editions=12, plant_every=2) if p.planted == "date"),
+                 vocabulary=vocabulary, known=known, prefix="new")
+    local = validator.validate_candidate(store, new.stated, new.reference)
+    whole = validator.check([c.stated for c in sources] + [new.stated], reference)
+
+    def key(f):
+        return (f.severity, f.shape, f.focus, f.path, tuple(sorted((v.value, v.flagged) for v in f.values)))
+
+    consistency = "https://w3id.org/sco-rats/shapes#"  # consistency shapes are named; per-source ones are not
+    touched = {f.focus for f in local.findings}
+    assert any(f.severity == "Violation" and f.involves_candidate for f in local.findings)
+    expected = {key(f) for f in whole.findings if f.focus in touched and f.shape.startswith(consistency)}
+    assert {key(f) for f in local.findings if f.shape.startswith(consistency)} == expected
