@@ -38,19 +38,22 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        # Exit outside the except blocks, so the exit carries no traceback that would keep
+        # the store (and its lock) alive in a caller that catches SystemExit.
         try:
             return command(*args, **kwargs)
         except ValidationFailed as exc:
             click.echo(f"error: {exc.message}", err=True)
             if exc.report_text:
                 click.echo(exc.report_text, err=True)
-            sys.exit(EXIT_CHECK_FAILED)
+            code = EXIT_CHECK_FAILED
         except KGError as exc:
             click.echo(f"error: {exc.message}", err=True)
-            sys.exit(EXIT_ERROR)
+            code = EXIT_ERROR
         except OSError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_ERROR)
+            code = EXIT_ERROR
+        sys.exit(code)
 
     return wrapper
 
@@ -238,11 +241,15 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
     try:
         report = intake.add(candidate, override_reason=reason if accept_violations else None)
     except Rejected as exc:
-        click.echo(exc.report.render(format_), nl=False)
-        click.echo(f"error: {exc.message}", err=True)
-        sys.exit(EXIT_CHECK_FAILED)
-    click.echo(report.render(format_), nl=False)
-    click.echo(f"added source {candidate.source_id}", err=True)
+        rejected = exc
+    else:
+        click.echo(report.render(format_), nl=False)
+        click.echo(f"added source {candidate.source_id}", err=True)
+        return
+    click.echo(rejected.report.render(format_), nl=False)
+    click.echo(f"error: {rejected.message}", err=True)
+    del intake, rejected
+    sys.exit(EXIT_CHECK_FAILED)
 
 
 @cli.command("serve")
@@ -250,8 +257,10 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--token", envvar="KG_API_TOKEN", default=None,
+              help="Bearer token that allows POST /sources (default: $KG_API_TOKEN; none means read-only).")
 @reports_errors
-def serve_command(store_path, host, port, threads):
+def serve_command(store_path, host, port, threads, token):
     """Serve the store over HTTP with the production WSGI server (waitress)."""
     import waitress
 
@@ -260,7 +269,7 @@ def serve_command(store_path, host, port, threads):
     path = store_path or default_store_path()
     if not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
-    app = create_app(open_store(path, read_only=True))
+    app = create_app(open_store(path), {"API_TOKEN": token or None})
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="sco-rats-kg")
 

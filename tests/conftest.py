@@ -78,8 +78,9 @@ def writable_store(built):
 
 
 @pytest.fixture
-def app(store):
-    return create_app(store, {"TESTING": True, "QUERIES_DIR": str(ROOT / "queries")})
+def app(store, tmp_path):
+    return create_app(store, {"TESTING": True, "QUERIES_DIR": str(ROOT / "queries"),
+                              "ACCEPTED_DIR": str(tmp_path / "accepted")})
 
 
 @pytest.fixture

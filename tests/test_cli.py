@@ -118,3 +118,51 @@ def test_load_malformed_file_exits_2_and_writes_nothing(runner, tmp_path):
 def test_serve_without_store_is_an_input_error(runner, tmp_path):
     result = runner.invoke(cli, ["serve", "--store", str(tmp_path / "missing")])
     assert result.exit_code == 2 and "run 'kg build' first" in result.output
+
+
+def test_validate_whole_graph_exits_0_and_prints_the_report(runner, built_store):
+    result = runner.invoke(cli, ["validate", "--store", str(built_store), "--root", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "Erlan Sagimbayev" in result.output and "0 violation(s), 3 warning(s), 2 note(s)" in result.output
+
+
+@pytest.fixture
+def project_with_store(tmp_path, built_store):
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(built_store, tmp_path / "store")
+    return tmp_path
+
+
+CASES = ROOT / "tests" / "cases" / "sources"
+
+
+def test_validate_a_contradicting_source_exits_1_and_names_both(runner, project_with_store):
+    case = CASES / "conference-8-in-2023"
+    result = runner.invoke(cli, ["validate", "--source", str(case / "mapping.yaml"), "--source", str(case / "text.txt"),
+                                 "--store", str(project_with_store / "store"), "--root", str(project_with_store),
+                                 "--format", "json"])
+    assert result.exit_code == 1
+    body = json.loads(result.output)
+    sources = {s for r in body["results"] for s in r["sources"]}
+    assert {"https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a", "https://w3id.org/sco-rats/source/text"} <= sources
+
+
+def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_store):
+    store = ["--store", str(project_with_store / "store"), "--root", str(project_with_store)]
+    good = CASES / "agreeing-source"
+    result = runner.invoke(cli, ["add-source", str(good / "mapping.yaml"), str(good / "text.txt"), *store])
+    assert result.exit_code == 0, result.output
+    assert (project_with_store / "accepted" / "text" / "graph.nq").exists()
+    again = runner.invoke(cli, ["add-source", str(good / "mapping.yaml"), str(good / "text.txt"), *store])
+    assert again.exit_code == 2 and "already in the graph" in again.output
+    bad = CASES / "member-and-observer"
+    shutil.copy(bad / "mapping.yaml", project_with_store / "mongolia.yaml")
+    shutil.copy(bad / "text.txt", project_with_store / "mongolia.txt")
+    rejected = runner.invoke(cli, ["add-source", str(project_with_store / "mongolia.yaml"), *store])
+    assert rejected.exit_code == 1 and "contradicts the graph" in rejected.output
+    no_reason = runner.invoke(cli, ["add-source", str(project_with_store / "mongolia.yaml"), "--accept-violations", *store])
+    assert no_reason.exit_code == 2 and "needs --reason" in no_reason.output
+    forced = runner.invoke(cli, ["add-source", str(project_with_store / "mongolia.yaml"), "--accept-violations",
+                                 "--reason", "checked", *store])
+    assert forced.exit_code == 0, forced.output
