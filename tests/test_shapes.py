@@ -58,3 +58,62 @@ def test_each_shape_catches_its_bad_node(report, shapes, bad, shape):
 
 def test_no_ok_node_is_reported(report):
     assert not {str(n) for n in focus_nodes(report) if str(n).startswith(str(EX) + "ok")}
+
+
+CONSISTENCY_CASES = [
+    ("badEdition", "OneEditionPerMeeting", SH.Violation),
+    ("badDates", "OneDateRangePerMeeting", SH.Violation),
+    ("badOrder", "EndNotBeforeStart", SH.Violation),
+    ("badSeries", "DatesFitTheSeries", SH.Warning),
+    ("badHeld", "HeldBeforeReported", SH.Violation),
+    ("badSameDay", "OneEditionPerDate", SH.Violation),
+    ("badPlace", "OnePlacePerMeeting", SH.Violation),
+    ("badYear", "YearNotStated", SH.Info),
+    ("badRole", "OneRolePerStateAtMeeting", SH.Violation),
+    ("badStatus", "OneStatusPerStateAndDate", SH.Violation),
+    ("badHolding", "OneHolderAtATime", SH.Violation),
+    ("badName", "OneNamePerPerson", SH.Warning),
+    ("variantName", "KnownSpellingVariants", SH.Info),
+    ("unknownName", "KnownSpelling", SH.Warning),
+    ("badFigure", "OneValuePerStatistic", SH.Violation),
+    ("badCount", "CountMatchesEnumeration", SH.Warning),
+]
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "pyshacl"])
+def consistency_results(request, project):
+    from kg.validate import Validator
+
+    validator = Validator.from_folders(project.ontology, project.shapes, engine=request.param)
+    data = Graph().parse(HERE / "cases" / "shapes" / "consistency.ttl")
+    return validator.check_consistency(data)
+
+
+def test_consistency_shapes_are_valid_shacl(project):
+    from kg.validate import CONSISTENCY_SHAPES, load_shapes
+
+    conforms, _, text = pyshacl_validate(Graph(), shacl_graph=load_shapes(project.shapes, CONSISTENCY_SHAPES),
+                                         meta_shacl=True)
+    assert conforms, text
+
+
+def test_every_consistency_shape_has_a_case(project):
+    from kg.validate import CONSISTENCY_SHAPES, load_shapes
+
+    shapes_graph = load_shapes(project.shapes, CONSISTENCY_SHAPES)
+    named = {str(s).rsplit("#", 1)[1] for s in shapes_graph.subjects(SH.sparql, None)}
+    assert named == {shape for _, shape, _ in CONSISTENCY_CASES}
+
+
+@pytest.mark.parametrize("bad, shape, severity", CONSISTENCY_CASES)
+def test_each_consistency_shape_flags_its_bad_node(consistency_results, bad, shape, severity):
+    node_shape = URIRef("https://w3id.org/sco-rats/shapes#" + shape)
+    hits = [r for r in consistency_results.subjects(SH.focusNode, EX[bad])
+            if consistency_results.value(r, SH.sourceShape) == node_shape]
+    assert hits, f"{bad} not flagged by {shape}"
+    assert {consistency_results.value(r, SH.resultSeverity) for r in hits} == {severity}
+
+
+def test_no_ok_consistency_node_is_flagged(consistency_results):
+    flagged = {str(n) for n in consistency_results.objects(None, SH.focusNode)}
+    assert not {n for n in flagged if n.startswith(str(EX) + "ok")}
