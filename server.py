@@ -16,14 +16,26 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from flask import Flask, Response, current_app, jsonify, request, url_for
+import gzip
+import json
+import logging
+import time
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
+from flask_cors import CORS
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized, UnsupportedMediaType
 
 from kg import queries as named_queries
-from kg.errors import BadRequest, KGError, NotFound
+from kg import sparql as sparql_protocol
+from kg.entity import describe as describe_entity
+from kg.entity import rdf_description, source_of
+from kg.errors import BadRequest, KGError, NotFound, QueryError
+from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
+from kg.openapi import openapi_document
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
 from kg.ontology import Vocabulary
-from kg.store import open_store, oxigraph
+from kg.store import dump as dump_store
+from kg.store import open_store, oxigraph, refresh_default_graph, to_oxigraph
 from kg.validate import Validator
 
 RESULT_TYPES = {mime: name for name, (_, mime) in named_queries.RESULT_FORMATS.items()}
@@ -32,13 +44,19 @@ GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
 # What a `format=` parameter may name, as the Wikidata Query Service accepts it.
 FORMAT_ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-                  "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
+                  "ttl": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
+                  "jsonld": "application/ld+json", "nquads": "application/n-quads", "trig": "application/trig"}
+DUMPS = {"dataset.nq.gz": (ox.RdfFormat.N_QUADS, "application/n-quads+gzip"),
+         "dataset.trig.gz": (ox.RdfFormat.TRIG, "application/trig+gzip")}
+ENTITY_KINDS = ("meeting", "series", "state", "city", "region", "site", "org", "person", "post", "measure",
+                "participation", "membership", "holding", "statistic", "document", "incident", "project", "source")
 
 
 def create_app(store=None, config: dict | None = None) -> Flask:
@@ -54,6 +72,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         SHAPES_DIR=str(root / "shapes"),
         ACCEPTED_DIR=str(root / "accepted"),
         API_TOKEN=None,
+        ALLOW_LOAD=False,
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     if config:
@@ -63,6 +82,10 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         "store": oxigraph(dataset),
         "queries": named_queries.load_queries(Path(app.config["QUERIES_DIR"])),
     }
+
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
 
     @app.errorhandler(KGError)
     def handle_kg_error(error: KGError):
@@ -85,6 +108,19 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     app.add_url_rule("/sources", "list_sources", list_sources, methods=["GET"])
     app.add_url_rule("/sources", "add_source", add_source, methods=["POST"])
     app.add_url_rule("/sources/<source_id>", "show_source", show_source)
+    app.add_url_rule("/update", "update", update, methods=["POST"])
+    app.add_url_rule("/.well-known/void", "void", void)
+    app.add_url_rule("/rdf-graphs", "graph_store", graph_store, methods=["GET", "HEAD"])
+    app.add_url_rule("/dumps/<name>", "dump", dump)
+    app.add_url_rule("/openapi.json", "openapi", openapi)
+    app.add_url_rule("/ontology", "ontology", ontology)
+    app.add_url_rule("/<any(" + ", ".join(ENTITY_KINDS) + "):kind>/<path:rest>", "entity_kind",
+                     lambda kind, rest: entity(f"{kind}/{rest}"))
+    app.add_url_rule("/entity/<path:path>", "entity", entity)
+    CORS(app, resources={r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology)": {},
+                         r"/(" + "|".join(ENTITY_KINDS) + r")/.*": {}, r"/validate": {}},
+         methods=["GET", "HEAD", "POST", "OPTIONS"], expose_headers=["Location"])
+    app.after_request(_access_log)
     return app
 
 
@@ -127,20 +163,163 @@ def health():
 
 
 def sparql():
-    """Answer a SPARQL query sent by GET ``?query=``, form POST, or ``application/sparql-query`` POST."""
+    """The SPARQL 1.1 Protocol's query operation; without a query, the service description or a query form.
+
+    GET takes ``query`` in the URL; POST takes it form-encoded or as an ``application/sparql-query``
+    body (then the dataset parameters stay in the URL). ``default-graph-uri`` and
+    ``named-graph-uri`` override the query's FROM and FROM NAMED.
+    """
     if request.method == "GET":
-        queries = request.args.getlist("query")
+        params = request.args
+        queries = params.getlist("query")
     elif request.mimetype == "application/x-www-form-urlencoded":
-        queries = request.form.getlist("query")
+        params = request.form
+        queries = params.getlist("query")
     elif request.mimetype == "application/sparql-query":
+        params = request.args
         queries = [request.get_data(as_text=True)]
     else:
         return _error(415, f"unsupported request body type {request.mimetype!r}; send "
                            "application/sparql-query or application/x-www-form-urlencoded")
+    if request.method == "GET" and not queries:
+        if _wants_html():
+            return render_template("sparql.html", queries=_kg()["queries"].values())
+        return _rdf_response(sparql_protocol.service_description(
+            url_for("sparql", _external=True), void_url=url_for("void", _external=True),
+            update_url=url_for("update", _external=True) if current_app.config.get("API_TOKEN") else None))
     if len(queries) != 1 or not queries[0].strip():
-        raise BadRequest("send exactly one 'query' parameter")
-    result = named_queries.execute(_kg()["store"], queries[0])
+        raise BadRequest("send exactly one 'query' parameter", link=sparql_protocol.PROTOCOL)
+    sparql_protocol.refuse_remote_access(queries[0])
+    dataset = sparql_protocol.dataset(params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    result = named_queries.execute(_kg()["store"], queries[0], dataset=dataset)
     return _respond(result)
+
+
+def update():
+    """The SPARQL 1.1 Protocol's update operation; needs the bearer token."""
+    _require_token()
+    if request.mimetype == "application/x-www-form-urlencoded":
+        updates = request.form.getlist("update")
+    elif request.mimetype == "application/sparql-update":
+        updates = [request.get_data(as_text=True)]
+    else:
+        return _error(415, f"unsupported request body type {request.mimetype!r}; send "
+                           "application/sparql-update or application/x-www-form-urlencoded")
+    if len(updates) != 1 or not updates[0].strip():
+        raise BadRequest("send exactly one 'update' parameter", link=sparql_protocol.PROTOCOL)
+    if request.values.getlist("using-graph-uri") or request.values.getlist("using-named-graph-uri"):
+        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; use USING in the update")
+    sparql_protocol.refuse_remote_access(updates[0], allow_load=current_app.config["ALLOW_LOAD"])
+    try:
+        _kg()["store"].update(updates[0], prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL update syntax error: {named_queries.where(str(exc))}") from None
+    refresh_default_graph(_kg()["store"])
+    return Response(status=204)
+
+
+def void():
+    """The VoID description of the dataset."""
+    dumps = {name: url_for("dump", name=name, _external=True) for name in DUMPS}
+    return _rdf_response(sparql_protocol.void_description(
+        _kg()["store"], base_url=url_for("index", _external=True), sparql_url=url_for("sparql", _external=True),
+        dumps=dumps))
+
+
+def graph_store():
+    """The read side of the SPARQL 1.1 Graph Store Protocol: ``?graph=IRI`` or ``?default``."""
+    store = _kg()["store"]
+    if "default" in request.args and "graph" not in request.args:
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, None)]
+    elif request.args.get("graph") and "default" not in request.args:
+        try:
+            name = ox.NamedNode(request.args["graph"])
+        except ValueError:
+            raise BadRequest(f"graph must be an absolute IRI, not {request.args['graph']!r}") from None
+        if name not in set(store.named_graphs()):
+            raise NotFound(f"no graph {name.value} in this store")
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+    else:
+        raise BadRequest("give exactly one of ?graph=IRI or ?default",
+                         link="https://www.w3.org/TR/sparql11-http-rdf-update/")
+    return _triples_response(triples)
+
+
+def dump(name: str):
+    """The whole dataset, gzipped, as N-Quads or TriG."""
+    if name not in DUMPS:
+        raise NotFound(f"no dump {name!r}; available: {', '.join(DUMPS)}")
+    fmt, mime = DUMPS[name]
+    body = gzip.compress(dump_store(_kg()["store"], fmt), mtime=0)
+    response = Response(body, content_type=mime)
+    response.headers["Content-Encoding"] = "identity"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response
+
+
+def openapi():
+    """An OpenAPI 3 document generated from the named queries' headers."""
+    return jsonify(openapi_document(_kg()["queries"].values(), url_for("index", _external=True)))
+
+
+def entity(path: str):
+    """A linked-data page for an entity IRI: HTML for people, RDF by content negotiation."""
+    iri = BASE + path
+    store = _kg()["store"]
+    if _wants_html():
+        view = describe_entity(store, iri)
+        return render_template("entity.html", entity=view, local=_local_link, source_of=source_of)
+    return _triples_response(rdf_description(store, iri))
+
+
+def ontology():
+    """The ontology, by content negotiation."""
+    store = _kg()["store"]
+    triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))]
+    return _triples_response(triples)
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "text/turtle", "application/sparql-results+json"])
+    return best == "text/html" and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]
+
+
+def _local_link(iri: str) -> str:
+    """Link an entity of ours to this server's page for it; leave other IRIs alone."""
+    return f"{request.script_root}/{iri[len(BASE):]}" if iri.startswith(BASE) and "#" not in iri else iri
+
+
+def _rdf_response(graph) -> Response:
+    triples = [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+    return _triples_response(triples)
+
+
+def _triples_response(triples) -> Response:
+    offered = [m for m in GRAPH_TYPES if m not in ("application/n-quads", "application/trig")]
+    mime = _negotiate(offered)
+    if isinstance(mime, tuple):
+        return mime
+    body = ox.serialize(triples, format=GRAPH_TYPES[mime], prefixes=PREFIXES) \
+        if GRAPH_TYPES[mime] in (ox.RdfFormat.TURTLE,) else ox.serialize(triples, format=GRAPH_TYPES[mime])
+    response = Response(body, content_type=mime + ("" if mime.endswith("json") else "; charset=utf-8"))
+    response.vary.add("Accept")
+    return response
+
+
+def _negotiate(offered: list[str]):
+    """Pick the response type from ``format=`` or ``Accept``; a (body, 406) pair if none fits."""
+    wanted = request.args.get("format")
+    if wanted:
+        mime = FORMAT_ALIASES.get(wanted, wanted)
+        if mime not in offered:
+            raise BadRequest(f"format {wanted!r} is not available here; use one of: {', '.join(offered)}")
+        return mime
+    if not request.accept_mimetypes:
+        return offered[0]
+    mime = request.accept_mimetypes.best_match(offered, default=None)
+    if mime is None:
+        return _error(406, f"cannot produce any of {request.headers.get('Accept')!r}; available: {', '.join(offered)}")
+    return mime
 
 
 def list_queries():
@@ -275,26 +454,30 @@ def _report_response(report, status: int) -> Response:
 
 
 def _respond(result) -> Response:
-    """Serialise ``result`` in the format the client asks for, by ``format=`` or ``Accept``."""
-    is_graph = isinstance(result, ox.QueryTriples)
-    offered = list(GRAPH_TYPES) if is_graph else list(RESULT_TYPES)
-    wanted = request.args.get("format")
-    if wanted:
-        mime = FORMAT_ALIASES.get(wanted, wanted)
-        if mime not in offered:
-            raise BadRequest(f"format {wanted!r} is not available for this result; use one of: {', '.join(offered)}")
-    else:
-        mime = request.accept_mimetypes.best_match(offered, default=None) if request.accept_mimetypes else offered[0]
-        if mime is None:
-            return _error(406, f"cannot produce any of {request.headers.get('Accept')!r}; "
-                               f"available: {', '.join(offered)}")
-    if is_graph:
-        body = result.serialize(format=GRAPH_TYPES[mime])
-    else:
-        body = named_queries.serialize(result, RESULT_TYPES[mime])
+    """Serialise a query result in the format the client asks for, by ``format=`` or ``Accept``."""
+    if isinstance(result, ox.QueryTriples):
+        return _triples_response(list(result))
+    mime = _negotiate(list(RESULT_TYPES))
+    if isinstance(mime, tuple):
+        return mime
+    body = named_queries.serialize(result, RESULT_TYPES[mime])
     content_type = mime + ("; charset=utf-8" if not mime.endswith("json") else "")
     response = Response(body, content_type=content_type)
     response.vary.add("Accept")
+    return response
+
+
+ACCESS_LOG = logging.getLogger("kg.access")
+
+
+def _access_log(response: Response) -> Response:
+    """Log one JSON line per request: what was asked, by whom, the outcome and how long it took."""
+    started = g.get("started")
+    ACCESS_LOG.info(json.dumps({
+        "method": request.method, "path": request.path, "status": response.status_code,
+        "client": request.remote_addr, "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+        "bytes": response.calculate_content_length(),
+    }))
     return response
 
 

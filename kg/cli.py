@@ -20,7 +20,8 @@ from tqdm.utils import CallbackIOWrapper
 from kg import queries as named_queries
 from kg.build import Project, build
 from kg.errors import BadRequest, KGError, ValidationFailed
-from kg.store import FORMATS, SUFFIXES, default_store_path, load_graphs, open_store, oxigraph, replace_directory
+from kg.store import (FORMATS, SUFFIXES, default_store_path, dump, load_graphs, named_quads, open_store, oxigraph,
+                      refresh_default_graph, replace_directory)
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -126,7 +127,8 @@ def load_command(files, graph_iri, store_path):
                 store.load(CallbackIOWrapper(bar.update, raw, "read"), format=FORMATS[kind], to_graph=to_graph)
             except SyntaxError as exc:
                 raise BadRequest(f"{path}: {exc}; nothing from this file was loaded") from None
-    click.echo(f"store holds {len(store)} quads", err=True)
+    refresh_default_graph(store)
+    click.echo(f"store holds {sum(1 for _ in named_quads(store))} quads in named graphs", err=True)
 
 
 @cli.command("dump")
@@ -138,7 +140,7 @@ def load_command(files, graph_iri, store_path):
 def dump_command(format_, output, store_path):
     """Write the whole dataset, every graph, as N-Quads or TriG."""
     store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
-    data = store.dump(format=FORMATS[format_])
+    data = dump(store, FORMATS[format_])
     if output:
         output.write_bytes(data)
     else:

@@ -33,7 +33,7 @@ from kg.mapper import map_source
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.ontology import Vocabulary
 from kg.report import ValidationReport
-from kg.store import graph_names, quads_of, read_graphs
+from kg.store import add_graphs, graph_names, parse_nquads, quads_of, read_graphs
 from kg.validate import SOURCE_GRAPHS, Validator, mentioned_entities
 
 RDF_FORMATS = {
@@ -173,9 +173,9 @@ class Intake:
             "violations": len(blocking),
             "override_reason": override_reason if blocking else None,
         }
-        quads = _quads(candidate)
-        self._write_files(candidate, quads, report, record)
-        self.store.extend(quads)
+        graphs = (candidate.stated, candidate.inferred, candidate.reference)
+        self._write_files(candidate, quads_of(graphs), report, record)
+        add_graphs(self.store, graphs)
         self.store.flush()
         return report
 
@@ -224,7 +224,7 @@ def recover(store: ox.Store, accepted_dir: Path) -> list[str]:
     loaded = []
     for folder in sorted(Path(accepted_dir).glob("*")):
         if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
-            store.load(path=str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+            add_graphs(store, parse_nquads(folder / "graph.nq").values())
             loaded.append(folder.name)
     return loaded
 
@@ -238,8 +238,6 @@ def _is_accepted(folder: Path) -> bool:
     return folder.is_dir() and not folder.name.startswith(".") and (folder / "accepted.json").exists()
 
 
-def _quads(candidate: Candidate) -> list[ox.Quad]:
-    return quads_of((candidate.stated, candidate.inferred, candidate.reference))
 
 
 def _check_id(source_id: str) -> None:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, SKOS
 
-from kg.store import quads_of, to_rdflib
+from kg.store import to_oxigraph, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,13 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
 def run(constraints: list[SparqlConstraint], data: Graph) -> Graph:
     """Evaluate ``constraints`` on ``data`` (which must hold the ontology's class hierarchy)."""
     store = ox.Store()
-    data_graph = Graph(identifier=URIRef("urn:x-kg:data"))
-    data_graph += data
-    store.extend(quads_of([data_graph]))
+    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
     report = Graph()
     report_node = BNode()
     report.add((report_node, RDF.type, SH.ValidationReport))
     conforms = True
     for constraint in constraints:
-        solutions = store.query(constraint.query, use_default_graph_as_union=True)
+        solutions = store.query(constraint.query)
         for solution in solutions:
             bound = {v.value: to_rdflib(solution[v]) for v in solutions.variables if solution[v] is not None}
             result = BNode()

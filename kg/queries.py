@@ -158,26 +158,27 @@ def get_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
         raise NotFound(f"no query named {name!r}; known queries: {', '.join(sorted(queries))}") from None
 
 
-def execute(store: ox.Store, text: str, substitutions: dict | None = None):
-    """Run a SPARQL query on Oxigraph with the union default graph and our prefixes.
+def execute(store: ox.Store, text: str, substitutions: dict | None = None, *, dataset: dict | None = None):
+    """Run a SPARQL query on Oxigraph with our prefixes; the default graph is the merge of all graphs.
 
+    :param dataset: Oxigraph's dataset arguments (see :func:`kg.sparql.dataset`).
     :raises QueryError: the query does not parse, with Oxigraph's message (line and column).
     """
     try:
         return store.query(
             text,
-            use_default_graph_as_union=True,
             prefixes=PREFIXES,
             substitutions=substitutions or None,
+            **(dataset or {}),
         )
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {_where(str(exc))}") from None
+        raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
 
 
-def _where(message: str) -> str:
+def where(message: str) -> str:
     """Spell out Oxigraph's ``error at 1:25`` position as line and column.
 
-    >>> _where("error at 2:7: expected '}'")
+    >>> where("error at 2:7: expected '}'")
     "line 2, column 7: expected '}'"
     """
     match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", message, re.S)

@@ -1,9 +1,12 @@
 """The store: an Oxigraph-backed rdflib ``Dataset``, on disk at a path or in memory.
 
 One rule everywhere (as Oxigraph's own): a path means on disk, ``None`` means in memory.
-No other module names a store plugin. Queries go to Oxigraph's own SPARQL engine through
-oxrdflib (rdflib's evaluator is tens of times slower), with the default graph being the
-union of all named graphs, as documented in the README.
+No other module names a store plugin.
+
+The default graph holds the RDF merge of all named graphs, kept by every write here
+(:func:`add_graphs`, :func:`refresh_default_graph`). Oxigraph's own "default graph as
+union" option evaluates patterns over every quad, so a triple two sources state would
+match twice; a materialised merge gives SPARQL's set semantics.
 """
 
 from __future__ import annotations
@@ -61,11 +64,31 @@ def quads_of(graphs: Iterable[Graph]) -> list[ox.Quad]:
     return quads
 
 
-def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
-    """Add every triple of each graph to the named graph of its identifier, in one transaction."""
+def add_graphs(store: ox.Store, graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """Add each graph to its named graph and to the default graph (the merge), in one transaction."""
     quads = quads_of(graphs)
-    oxigraph(dataset).extend(quads)
-    return len(quads)
+    store.extend(quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+    return quads
+
+
+def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
+    """Add every triple of each graph to the named graph of its identifier; return the count."""
+    return len(add_graphs(oxigraph(dataset), graphs))
+
+
+def refresh_default_graph(store: ox.Store) -> None:
+    """Recompute the default graph as the merge of the named graphs (after a bulk load or an update)."""
+    store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def named_quads(store: ox.Store) -> Iterable[ox.Quad]:
+    """Every quad of a named graph: the dataset without its derived default graph."""
+    return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
+
+
+def dump(store: ox.Store, format_: ox.RdfFormat) -> bytes:
+    """Serialise the named graphs (the default graph is derived from them)."""
+    return ox.serialize(named_quads(store), format=format_)
 
 
 def parse_nquads(path: Path) -> dict[str, Graph]:

@@ -2,7 +2,7 @@
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.store import load_graphs, open_store, oxigraph, replace_directory
+from kg.store import load_graphs, open_store, oxigraph, refresh_default_graph, replace_directory
 
 
 def test_in_memory_store_round_trip():
@@ -10,7 +10,7 @@ def test_in_memory_store_round_trip():
     graph = Graph(identifier=URIRef("urn:g"))
     graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal("o", lang="en")))
     assert load_graphs(dataset, [graph]) == 1
-    assert len(oxigraph(dataset)) == 1
+    assert len(oxigraph(dataset)) == 2  # the named graph and the default graph (their merge)
 
 
 def test_on_disk_store_persists(tmp_path):
@@ -20,7 +20,7 @@ def test_on_disk_store_persists(tmp_path):
     load_graphs(dataset, [graph])
     oxigraph(dataset).flush()
     del dataset
-    assert len(oxigraph(open_store(tmp_path / "store", read_only=True))) == 1
+    assert len(oxigraph(open_store(tmp_path / "store", read_only=True))) == 2
 
 
 def test_replace_directory_swaps_whole_folders(tmp_path):
@@ -31,3 +31,20 @@ def test_replace_directory_swaps_whole_folders(tmp_path):
     replace_directory(tmp_path / "new", tmp_path / "live")
     assert (tmp_path / "live" / "x").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["live"]
+
+
+def test_default_graph_is_a_set_merge():
+    """Regression: Oxigraph's union default graph counted a triple once per graph stating it."""
+    dataset = open_store()
+    triple = (URIRef("urn:s"), URIRef("urn:p"), Literal("o"))
+    graphs = []
+    for name in ("urn:g1", "urn:g2"):
+        graph = Graph(identifier=URIRef(name))
+        graph.add(triple)
+        graphs.append(graph)
+    load_graphs(dataset, graphs)
+    store = oxigraph(dataset)
+    assert len(list(store.query("SELECT * WHERE { ?s ?p ?o }"))) == 1
+    store.update("DELETE DATA { GRAPH <urn:g1> { <urn:s> <urn:p> \"o\" } . GRAPH <urn:g2> { <urn:s> <urn:p> \"o\" } }")
+    refresh_default_graph(store)
+    assert len(list(store.query("SELECT * WHERE { ?s ?p ?o }"))) == 0
