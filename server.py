@@ -30,6 +30,7 @@ from kg import sparql as sparql_protocol
 from kg.entity import describe as describe_entity
 from kg.entity import rdf_description, source_of
 from kg.errors import BadRequest, KGError, NotFound, QueryError
+from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
@@ -38,8 +39,9 @@ from kg.store import dump as dump_store
 from kg.store import open_store, oxigraph, refresh_default_graph, to_oxigraph
 from kg.validate import Validator
 
-RESULT_TYPES = {mime: name for name, (_, mime) in named_queries.RESULT_FORMATS.items()}
-RESULT_TYPES["application/json"] = "json"
+# Media types a client may accept for solutions, and the results format each one gets.
+RESULT_TYPES = {mime: mime for mime in RESULTS_FORMATS}
+RESULT_TYPES["application/json"] = "application/sparql-results+json"
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -73,6 +75,10 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         ACCEPTED_DIR=str(root / "accepted"),
         API_TOKEN=None,
         ALLOW_LOAD=False,
+        QUERY_WORKERS=0,
+        RATE_LIMIT=0,
+        QUERY_TIMEOUT=30.0,
+        MAX_RESULT_BYTES=50_000_000,
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     if config:
@@ -82,10 +88,24 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         "store": oxigraph(dataset),
         "queries": named_queries.load_queries(Path(app.config["QUERIES_DIR"])),
     }
+    if app.config["QUERY_WORKERS"]:
+        app.extensions["kg"]["executor"] = QueryExecutor(
+            oxigraph(dataset), timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
+            max_result_bytes=int(app.config["MAX_RESULT_BYTES"]))
+
+    limiter = RateLimiter(int(app.config["RATE_LIMIT"]))
 
     @app.before_request
     def start_clock():
         g.started = time.perf_counter()
+        wait = limiter.wait(request.remote_addr or "unknown")
+        if wait:
+            response = jsonify({"ok": False, "status": 429, "error": f"too many requests from {request.remote_addr}; "
+                                f"the limit is {limiter.per_minute} a minute; retry in {wait:.0f} s"})
+            response.status_code = 429
+            response.headers["Retry-After"] = str(max(1, round(wait)))
+            return response
+        return None
 
     @app.errorhandler(KGError)
     def handle_kg_error(error: KGError):
@@ -191,8 +211,7 @@ def sparql():
         raise BadRequest("send exactly one 'query' parameter", link=sparql_protocol.PROTOCOL)
     sparql_protocol.refuse_remote_access(queries[0])
     dataset = sparql_protocol.dataset(params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
-    result = named_queries.execute(_kg()["store"], queries[0], dataset=dataset)
-    return _respond(result)
+    return _answer(queries[0], dataset)
 
 
 def update():
@@ -215,6 +234,7 @@ def update():
     except SyntaxError as exc:
         raise QueryError(f"SPARQL update syntax error: {named_queries.where(str(exc))}") from None
     refresh_default_graph(_kg()["store"])
+    _store_changed()
     return Response(status=204)
 
 
@@ -342,7 +362,42 @@ def run_query(name: str):
     """Run a named query with its parameters from the URL."""
     query = named_queries.get_query(_kg()["queries"], name)
     values = {k: v for k, v in request.args.items() if k != "format"}
-    return _respond(named_queries.run(_kg()["store"], query, values))
+    return _answer(query.text, {}, query.bind(values))
+
+
+def _answer(query: str, dataset: dict, substitutions: dict | None = None) -> Response:
+    """Run a query (in a worker with a time limit when configured) and answer in the negotiated format."""
+    results_mime, graph_mime = _query_formats()
+    executor = _kg().get("executor")
+    if executor is not None:
+        answer = executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
+                                  substitutions=substitutions)
+    else:
+        answer = evaluate(_kg()["store"], query, dataset, results_mime, graph_mime,
+                          current_app.config["MAX_RESULT_BYTES"], substitutions)
+    content_type = answer.mime + ("" if answer.mime.endswith("json") else "; charset=utf-8")
+    response = Response(answer.body, content_type=content_type)
+    response.vary.add("Accept")
+    return response
+
+
+def _query_formats() -> tuple[str | None, str | None]:
+    """Pick the results format and the graph format the client takes, before the result's kind is known."""
+    graph_types = [m for m in GRAPH_TYPES if m not in ("application/n-quads", "application/trig")]
+    wanted = request.args.get("format")
+    if wanted:
+        mime = FORMAT_ALIASES.get(wanted, wanted)
+        if mime in RESULT_TYPES:
+            return RESULT_TYPES[mime], None
+        if mime in graph_types:
+            return None, mime
+        raise BadRequest(f"format {wanted!r} is not available; use one of: "
+                         f"{', '.join(sorted(set(FORMAT_ALIASES) | set(RESULT_TYPES) | set(graph_types)))}")
+    if not request.accept_mimetypes:
+        return "application/sparql-results+json", "text/turtle"
+    results = request.accept_mimetypes.best_match(list(RESULT_TYPES), default=None)
+    graph = request.accept_mimetypes.best_match(graph_types, default=None)
+    return (RESULT_TYPES[results] if results else None), graph
 
 
 def validate_source():
@@ -364,6 +419,7 @@ def add_source():
         except Rejected as exc:
             body = exc.to_dict()
             return jsonify(body), exc.status
+        _store_changed()
     response = _report_response(report, 201)
     response.headers["Location"] = url_for("show_source", source_id=candidate.source_id, _external=True)
     return response
@@ -391,6 +447,13 @@ def show_source(source_id: str):
             row["intake"] = _intake().record(source_id)
             return jsonify(row)
     raise NotFound(f"no source {source_id!r}; GET /sources lists them")
+
+
+def _store_changed() -> None:
+    """Let query workers see a write."""
+    executor = _kg().get("executor")
+    if executor is not None:
+        executor.refresh()
 
 
 def _require_token() -> None:
@@ -453,18 +516,28 @@ def _report_response(report, status: int) -> Response:
     return response
 
 
-def _respond(result) -> Response:
-    """Serialise a query result in the format the client asks for, by ``format=`` or ``Accept``."""
-    if isinstance(result, ox.QueryTriples):
-        return _triples_response(list(result))
-    mime = _negotiate(list(RESULT_TYPES))
-    if isinstance(mime, tuple):
-        return mime
-    body = named_queries.serialize(result, RESULT_TYPES[mime])
-    content_type = mime + ("; charset=utf-8" if not mime.endswith("json") else "")
-    response = Response(body, content_type=content_type)
-    response.vary.add("Accept")
-    return response
+class RateLimiter:
+    """A token bucket per client address: ``per_minute`` requests a minute, with bursts up to that."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        """Take one token for ``client``; return 0, or the seconds until one is free."""
+        if self.per_minute <= 0:
+            return 0.0
+        now = time.monotonic()
+        rate = self.per_minute / 60.0
+        with self._lock:
+            tokens, last = self._buckets.get(client, (float(self.per_minute), now))
+            tokens = min(float(self.per_minute), tokens + (now - last) * rate)
+            if tokens < 1:
+                self._buckets[client] = (tokens, now)
+                return (1 - tokens) / rate
+            self._buckets[client] = (tokens - 1, now)
+            return 0.0
 
 
 ACCESS_LOG = logging.getLogger("kg.access")

@@ -8,6 +8,7 @@ unknown query, missing parameter). Messages go to standard error.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import tempfile
 from pathlib import Path
@@ -258,11 +259,17 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads of the WSGI server.")
+@click.option("--workers", "--threads", "threads", default=8, show_default=True, type=int,
+              help="Worker threads of the WSGI server (requests served at once).")
 @click.option("--token", envvar="KG_API_TOKEN", default=None,
-              help="Bearer token that allows POST /sources (default: $KG_API_TOKEN; none means read-only).")
+              help="Bearer token that allows POST /sources and /update (default: $KG_API_TOKEN; none: read-only).")
+@click.option("--query-workers", default=2, show_default=True, type=int,
+              help="Processes that evaluate queries; each query's time limit is enforced by ending its process.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--rate-limit", default=600, show_default=True, type=int,
+              help="Requests per minute per client address (0: no limit).")
 @reports_errors
-def serve_command(store_path, host, port, threads, token):
+def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit):
     """Serve the store over HTTP with the production WSGI server (waitress)."""
     import waitress
 
@@ -271,7 +278,9 @@ def serve_command(store_path, host, port, threads, token):
     path = store_path or default_store_path()
     if not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
-    app = create_app(open_store(path), {"API_TOKEN": token or None})
+    app = create_app(open_store(path), {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers,
+                                        "QUERY_TIMEOUT": timeout, "RATE_LIMIT": rate_limit})
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="sco-rats-kg")
 

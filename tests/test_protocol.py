@@ -300,3 +300,18 @@ def test_access_log_is_one_json_line(client, caplog):
         client.get("/health")
     line = json.loads(caplog.records[-1].getMessage())
     assert line["path"] == "/health" and line["status"] == 200 and "ms" in line
+
+
+def test_rate_limit_per_client(store, tmp_path):
+    from server import create_app
+
+    limited = create_app(store, {"RATE_LIMIT": 3, "ACCEPTED_DIR": str(tmp_path)}).test_client()
+    statuses = [limited.get("/health").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = limited.get("/health")
+    assert int(response.headers["Retry-After"]) >= 1 and "limit is 3 a minute" in response.get_json()["error"]
+
+
+def test_request_body_limit(client):
+    response = client.post("/sparql", data="ASK {} " + " " * (6 * 1024 * 1024), content_type="application/sparql-query")
+    assert response.status_code == 413 and response.get_json()["ok"] is False

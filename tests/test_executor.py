@@ -1,0 +1,84 @@
+"""Query workers: a runaway query is stopped at its limit and its process ended, while others answer."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from kg.store import load_graphs, open_store
+from server import create_app
+
+EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SIMPLE = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
+
+
+@pytest.fixture(scope="module")
+def app(built, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("executor")
+    dataset = open_store(directory / "store")
+    load_graphs(dataset, built.dataset.graphs())
+    app = create_app(dataset, {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_RESULT_BYTES": 200_000,
+                               "API_TOKEN": "t", "ACCEPTED_DIR": str(directory / "accepted")})
+    yield app
+    app.extensions["kg"]["executor"].close()
+
+
+def test_queries_run_in_workers(app):
+    response = app.test_client().get("/sparql", query_string={"query": SIMPLE})
+    assert response.status_code == 200 and response.get_json()["boolean"] is True
+
+
+def test_runaway_query_is_stopped_while_another_answers(app):
+    executor = app.extensions["kg"]["executor"]
+    pids_before = {w.process.pid for w in list(executor._idle.queue)}
+    outcome = {}
+
+    def runaway():
+        started = time.monotonic()
+        outcome["response"] = app.test_client().get("/sparql", query_string={"query": EXPLOSIVE})
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)  # let the runaway query take a worker
+    simple = app.test_client().get("/sparql", query_string={"query": SIMPLE})
+    assert simple.status_code == 200 and "response" not in outcome, "the simple query had to wait for the runaway one"
+    thread.join(timeout=30)
+    response = outcome["response"]
+    assert response.status_code == 503 and "limit of 3 s" in response.get_json()["error"]
+    assert outcome["seconds"] < 10
+    pids_after = {w.process.pid for w in list(executor._idle.queue)}
+    killed = pids_before - pids_after
+    assert len(killed) == 1 and len(pids_after) == 2
+    for pid in killed:  # the runaway process is gone, not left spinning
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+def test_result_size_limit(app):
+    response = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert response.status_code == 413 and "limit of 200,000" in response.get_json()["error"]
+
+
+def test_errors_come_back_from_workers(app):
+    response = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400 and "line 1" in response.get_json()["error"]
+
+
+def test_workers_see_writes(app):
+    client = app.test_client()
+    ask = {"query": "ASK { GRAPH <urn:new> { ?s ?p ?o } }"}
+    assert client.get("/sparql", query_string=ask).get_json()["boolean"] is False
+    update = client.post("/update", data={"update": "INSERT DATA { GRAPH <urn:new> { <urn:a> <urn:b> <urn:c> } }"},
+                         headers={"Authorization": "Bearer t"})
+    assert update.status_code == 204
+    assert client.get("/sparql", query_string=ask).get_json()["boolean"] is True
+
+
+def test_named_queries_run_in_workers(app):
+    response = app.test_client().get("/queries/evidence", query_string={
+        "subject": "https://w3id.org/sco-rats/meeting/rats-council/40", "format": "csv"})
+    assert response.status_code == 200 and "presidency of Kazakhstan" in response.get_data(as_text=True)
