@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import gzip
 import json
 import logging
+import re
 import time
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
@@ -33,6 +34,8 @@ from kg.errors import BadRequest, KGError, NotFound, QueryError
 from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
+from kg.reconcile import SPEC as RECONCILIATION_SPEC
+from kg.reconcile import Reconciler
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
 from kg.ontology import Vocabulary
 from kg.store import dump as dump_store
@@ -134,11 +137,15 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     app.add_url_rule("/dumps/<name>", "dump", dump)
     app.add_url_rule("/openapi.json", "openapi", openapi)
     app.add_url_rule("/ontology", "ontology", ontology)
+    app.add_url_rule("/reconcile", "reconcile", reconcile, methods=["GET", "POST"])
+    app.add_url_rule("/reconcile/suggest/<kind>", "reconcile_suggest", reconcile_suggest)
+    app.add_url_rule("/reconcile/preview", "reconcile_preview", reconcile_preview)
     app.add_url_rule("/<any(" + ", ".join(ENTITY_KINDS) + "):kind>/<path:rest>", "entity_kind",
                      lambda kind, rest: entity(f"{kind}/{rest}"))
     app.add_url_rule("/entity/<path:path>", "entity", entity)
     CORS(app, resources={r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology)": {},
-                         r"/(" + "|".join(ENTITY_KINDS) + r")/.*": {}, r"/validate": {}},
+                         r"/(" + "|".join(ENTITY_KINDS) + r")/.*": {}, r"/validate": {},
+                         r"/reconcile.*": {}},
          methods=["GET", "HEAD", "POST", "OPTIONS"], expose_headers=["Location"])
     app.after_request(_access_log)
     return app
@@ -297,6 +304,59 @@ def ontology():
     store = _kg()["store"]
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))]
     return _triples_response(triples)
+
+
+def _reconciler() -> Reconciler:
+    kg = _kg()
+    if "reconciler" not in kg:
+        kg["reconciler"] = Reconciler(kg["store"])
+    return kg["reconciler"]
+
+
+def _jsonp(body) -> Response:
+    """JSON, or JSONP when the request names a ``callback`` (as OpenRefine's older clients do)."""
+    callback = request.values.get("callback")
+    if callback:
+        if not re.fullmatch(r"[A-Za-z_$][\w$.]{0,99}", callback):
+            raise BadRequest("callback must be a JavaScript identifier")
+        return Response(f"/**/{callback}({json.dumps(body)});", content_type="application/javascript")
+    return jsonify(body)
+
+
+def reconcile():
+    """The reconciliation API: the manifest, or a batch of queries (``queries=`` by GET or POST)."""
+    raw = request.values.get("queries")
+    if raw is None:
+        return _jsonp(_reconciler().manifest(url_for("index", _external=True)))
+    try:
+        batch = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"queries is not valid JSON: {exc}", link=RECONCILIATION_SPEC) from None
+    if not isinstance(batch, dict) or not all(isinstance(q, dict) for q in batch.values()):
+        raise BadRequest("queries must be an object of query objects, e.g. {\"q0\": {\"query\": \"…\"}}",
+                         link=RECONCILIATION_SPEC)
+    return _jsonp({key: {"result": _reconciler().reconcile(query)} for key, query in batch.items()})
+
+
+def reconcile_suggest(kind: str):
+    """Entity, type and property suggest services for the reconciliation API."""
+    prefix = request.values.get("prefix", "")
+    limit = int(request.values.get("limit", 10))
+    reconciler = _reconciler()
+    suggest = {"entity": reconciler.suggest_entities, "type": reconciler.suggest_types,
+               "property": reconciler.suggest_properties}.get(kind)
+    if suggest is None:
+        raise NotFound(f"no {kind!r} suggest service; there are entity, type and property")
+    return _jsonp({"result": suggest(prefix, limit)})
+
+
+def reconcile_preview():
+    """A small HTML card about one entity, for OpenRefine's preview pop-up."""
+    entity_id = request.values.get("id", "")
+    entity = _reconciler().preview(entity_id)
+    if entity is None:
+        raise NotFound(f"no entity {entity_id!r}")
+    return render_template("preview.html", entity=entity, link=_local_link(BASE + entity.id))
 
 
 def _wants_html() -> bool:
