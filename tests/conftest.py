@@ -91,3 +91,19 @@ def client(app):
 @pytest.fixture
 def runner():
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def live_server(store, tmp_path_factory):
+    """The app under waitress (the server ``kg serve`` uses) on a free loopback port; yields its root URL."""
+    import threading
+
+    import waitress
+
+    app = create_app(store, {"ACCEPTED_DIR": str(tmp_path_factory.mktemp("accepted"))})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)

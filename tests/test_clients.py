@@ -9,29 +9,19 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 
 import pytest
-import waitress
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
-
-from server import create_app
 
 QUERY = """PREFIX rats: <https://w3id.org/sco-rats/ontology#>
 SELECT ?m ?start WHERE { ?m a rats:ScientificPracticalConference ; rats:startDate ?start } ORDER BY ?start"""
 
 
 @pytest.fixture(scope="module")
-def endpoint(store, tmp_path_factory):
-    app = create_app(store, {"ACCEPTED_DIR": str(tmp_path_factory.mktemp("accepted"))})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}/sparql"
-    server.close()
-    thread.join(timeout=5)
+def endpoint(live_server):
+    return live_server + "/sparql"
 
 
 @pytest.mark.parametrize("method", ["GET", POST])
