@@ -443,7 +443,7 @@ def _answer(query: str, dataset: dict, substitutions: dict | None = None) -> Res
 
 def _query_formats() -> tuple[str | None, str | None]:
     """Pick the results format and the graph format the client takes, before the result's kind is known."""
-    graph_types = [m for m in GRAPH_TYPES if m not in ("application/n-quads", "application/trig")]
+    graph_types = list(GRAPH_TYPES)  # a CONSTRUCT or DESCRIBE result in TriG or N-Quads is in the default graph
     wanted = request.args.get("format")
     if wanted:
         mime = FORMAT_ALIASES.get(wanted, wanted)

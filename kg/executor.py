@@ -72,8 +72,12 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
     if isinstance(result, ox.QueryTriples):
         if graph_mime is None:
             raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
-        body = ox.serialize(result, format=ox.RdfFormat.from_media_type(graph_mime), prefixes=PREFIXES) \
-            if graph_mime == "text/turtle" else ox.serialize(result, format=ox.RdfFormat.from_media_type(graph_mime))
+        fmt = ox.RdfFormat.from_media_type(graph_mime)
+        triples = list(result)
+        if fmt.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
+            triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) \
+            else ox.serialize(triples, format=fmt)
         mime = graph_mime
     else:
         if results_mime is None:

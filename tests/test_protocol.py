@@ -87,7 +87,8 @@ def test_ask_in_json_and_xml(client):
         assert bool(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.from_media_type(accept)))
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json"])
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
+                                    "application/trig", "application/n-quads"])
 def test_construct_and_describe_formats_parse(client, accept):
     for query in ("CONSTRUCT WHERE { ?s a rats:CouncilMeeting }", "DESCRIBE <%smeeting/rats-council/40>" % BASE):
         response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
