@@ -35,6 +35,7 @@ from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
 from kg.reconcile import SPEC as RECONCILIATION_SPEC
+from kg.wdqs import rewrite_label_service
 from kg.reconcile import Reconciler
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
 from kg.ontology import Vocabulary
@@ -216,9 +217,10 @@ def sparql():
             update_url=url_for("update", _external=True) if current_app.config.get("API_TOKEN") else None))
     if len(queries) != 1 or not queries[0].strip():
         raise BadRequest("send exactly one 'query' parameter", link=sparql_protocol.PROTOCOL)
-    sparql_protocol.refuse_remote_access(queries[0])
+    query = rewrite_label_service(queries[0])  # WDQS's label service is built in, not a remote SERVICE
+    sparql_protocol.refuse_remote_access(query)
     dataset = sparql_protocol.dataset(params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
-    return _answer(queries[0], dataset)
+    return _answer(query, dataset)
 
 
 def update():
@@ -422,7 +424,7 @@ def run_query(name: str):
     """Run a named query with its parameters from the URL."""
     query = named_queries.get_query(_kg()["queries"], name)
     values = {k: v for k, v in request.args.items() if k != "format"}
-    return _answer(query.text, {}, query.bind(values))
+    return _answer(rewrite_label_service(query.text), {}, query.bind(values))
 
 
 def _answer(query: str, dataset: dict, substitutions: dict | None = None) -> Response:

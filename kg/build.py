@@ -18,10 +18,11 @@ from rdflib import Dataset, Graph
 from kg.errors import BadRequest, ValidationFailed
 from kg.intake import accepted_graph_files
 from kg.mapper import MappedSource, map_file
-from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.ontology import Vocabulary, load_ontology
 from kg.store import parse_nquads
 from kg.validate import load_shapes, validate
+from kg.wikibase import wikibase_graph
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,10 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
             _copy(dataset, result.inferred.identifier, result.inferred)
     for graph in accepted:
         _copy(dataset, graph.identifier, graph)
+    step("write the Wikibase view")
+    stated = [m.stated for m in mapped] + [g for g in accepted if str(g.identifier).startswith(str(GRAPH["source/"]))]
+    view = wikibase_graph(stated, reference, ontology)
+    _copy(dataset, view.identifier, view)
     return BuildResult(dataset=dataset, sources=mapped)
 
 

@@ -176,6 +176,24 @@ def inferred_graph(source_id: str) -> URIRef:
     return GRAPH["inferred/" + source_id]
 
 
+WIKIBASE_PREFIXES = {
+    "kgwd": BASE + "wikibase/entity/",
+    "kgwds": BASE + "wikibase/statement/",
+    "kgwdref": BASE + "wikibase/reference/",
+    "kgwdv": BASE + "wikibase/value/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "psv": "http://www.wikidata.org/prop/statement/value/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
+    "pr": "http://www.wikidata.org/prop/reference/",
+    "prv": "http://www.wikidata.org/prop/reference/value/",
+    "wikibase": "http://wikiba.se/ontology#",
+    "bd": "http://www.bigdata.com/rdf#",
+}
+"""The Wikibase-shaped view (``kg/wikibase.py``): local items, statements, references and values
+in namespaces of this graph, with Wikidata's own property namespaces, as WDQS users write them."""
+
 PREFIXES = {
     "rats": str(RATS._NS),
     "kg": BASE,
@@ -191,6 +209,7 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
     "prov": "http://www.w3.org/ns/prov#",
+    **WIKIBASE_PREFIXES,
 }
 """Prefixes bound in every graph we write and offered to every query."""
 

@@ -187,7 +187,9 @@ def where(message: str) -> str:
 
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):
     """Run a named query with parameter values (strings, as they come from a CLI or URL)."""
-    return execute(store, query.text, query.bind(values or {}))
+    from kg.wdqs import rewrite_label_service
+
+    return execute(store, rewrite_label_service(query.text), query.bind(values or {}))
 
 
 def serialize(result, format_: str) -> bytes:

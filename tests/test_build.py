@@ -54,6 +54,7 @@ def test_one_named_graph_per_source_plus_ontology_and_authority(built):
         "source/002_cdc5ba49de91e49a",
         "source/003_447af5d37e1149f2",
         "source/004_19d1a5506ceb2ba2",
+        "wikibase",
     ]
 
 

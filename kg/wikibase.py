@@ -1,0 +1,304 @@
+"""Present the stated facts as Wikibase RDF, the shape the Wikidata Query Service serves.
+
+Local items live in this graph's own namespaces, shaped like Wikidata's (``kgwd:`` items,
+``kgwds:`` statements, ``kgwdref:`` references, ``kgwdv:`` values); properties are
+Wikidata's own (``wdt: p: ps: psv: pq: pr:``), from the verified list. Every statement
+carries one reference per source that states it (``pr:P248`` stated in, ``pr:P577``
+publication date, ``pr:P854`` URL where known, ``pr:P1683`` the quote). Sources that
+disagree give separate statements. All statements have normal rank, so the truthy ``wdt:``
+triples hold every value (Wikidata's best-rank rule); only stated facts are exported,
+never inferred ones. Items with a verified QID are ``owl:sameAs`` their Wikidata item.
+
+Mapping, ontology → Wikidata:
+
+=========================  =====================================================
+rdf:type                   P31 (a Wikidata class where aligned, else a local class item)
+partOfSeries               P179
+editionNumber              P393 (a string, as Wikidata has it)
+startDate / endDate / date P580 / P582 / P585 (time with precision; no year, no export)
+location / organiser       P276 / P664
+title                      P1476 (monolingual text)
+Participation              P710 on the meeting, qualifier P2868 (the role)
+Membership                 P463 on the state, qualifiers P2868 (role), P585 (as of)
+PostHolding                P39 on the person, qualifier P585 (as of)
+Statistic                  its own item: P31 statistic, P1114 quantity (bounds from the
+                           qualifier), P276 area, P585 period (a year), P518 what it is about
+=========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
+
+from kg.namespaces import BASE, GRAPH, OA, RATS, SCHEMA, WD, WIKIBASE_PREFIXES, bind_prefixes
+
+KGWD, KGWDS, KGWDREF, KGWDV, WDT, P, PS, PSV, PQ, PR, WIKIBASE = (
+    Namespace(WIKIBASE_PREFIXES[name])
+    for name in ("kgwd", "kgwds", "kgwdref", "kgwdv", "wdt", "p", "ps", "psv", "pq", "pr", "wikibase"))
+PROV = Namespace("http://www.w3.org/ns/prov#")
+WIKIBASE_GRAPH = GRAPH["wikibase"]
+
+DIRECT = {RATS.partOfSeries: "P179", RATS.editionNumber: "P393", RATS.startDate: "P580", RATS.endDate: "P582",
+          RATS.date: "P585", RATS.location: "P276", RATS.organiser: "P664", RATS.title: "P1476"}
+PRECISION = {XSD.date: 11, XSD.gYearMonth: 10, XSD.gYear: 9}
+GREGORIAN = WD.Q1985727
+UNITLESS = WD.Q199
+
+
+@dataclass
+class _Statement:
+    subject: URIRef
+    prop: str
+    value: object
+    qualifiers: tuple = ()
+    references: dict = field(default_factory=dict)  # source IRI -> quotes
+
+
+def item(iri) -> URIRef:
+    """Return the local item of one of our entities.
+
+    >>> str(item(URIRef("https://w3id.org/sco-rats/meeting/rats-conference/8")))
+    'https://w3id.org/sco-rats/wikibase/entity/meeting-rats-conference-8'
+    """
+    text = str(iri)
+    if text.startswith(str(RATS._NS)):
+        return KGWD["class-" + text[len(str(RATS._NS)):]]
+    return KGWD[text[len(BASE):].replace("/", "-")]
+
+
+def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
+    """Build the Wikibase-shaped graph of what ``sources`` state."""
+    statements: dict[tuple, _Statement] = {}
+    metadata = Graph()
+    for graph in sources:
+        source = next(graph.subjects(RDF.type, RATS.Source))
+        metadata += graph.triples((source, None, None))
+        quotes = _quotes(graph)
+        for s, p, o in graph:
+            if s == source or (s, RDF.type, RATS.Evidence) in graph or str(s).startswith(str(source) + "/"):
+                continue
+            for statement in _statements(graph, s, p, o, ontology):
+                key = (statement.subject, statement.prop, statement.value, statement.qualifiers)
+                merged = statements.setdefault(key, statement)
+                merged.references.setdefault(source, set()).update(quotes.get((s, p, o), ()))
+    out = bind_prefixes(Graph(identifier=WIKIBASE_GRAPH))
+    for prefix, ns in WIKIBASE_PREFIXES.items():
+        out.bind(prefix, ns)
+    _items(out, reference, ontology, {st.subject for st in statements.values()} |
+           {st.value for st in statements.values() if isinstance(st.value, URIRef)} |
+           {v for st in statements.values() for _, v in st.qualifiers if isinstance(v, URIRef)})
+    for statement in statements.values():
+        _write(out, statement, metadata)
+    used = {st.prop for st in statements.values()} | {q for st in statements.values() for q, _ in st.qualifiers}
+    _properties(out, used | {"P248", "P577", "P854", "P1683"}, ontology)
+    return out
+
+
+PROPERTY_LABELS = {"P31": "instance of", "P710": "participant", "P463": "member of", "P39": "position held",
+                   "P2868": "subject has role", "P1114": "quantity", "P518": "applies to part",
+                   "P248": "stated in", "P577": "publication date", "P854": "reference URL", "P1683": "quotation"}
+
+
+def _properties(out: Graph, used: set[str], ontology: Graph) -> None:
+    """Declare each Wikidata property used, with its predicates, as Wikibase RDF does."""
+    labels = dict(PROPERTY_LABELS)
+    for term, pid in ontology.subject_objects(RATS.wikidataProperty):
+        labels.setdefault(str(pid), str(ontology.value(term, RDFS.label)))
+    for pid in sorted(used):
+        prop = WD[pid]
+        out.add((prop, RDF.type, WIKIBASE.Property))
+        out.add((prop, RDFS.label, Literal(labels.get(pid, pid), lang="en")))
+        out.add((prop, WIKIBASE.directClaim, WDT[pid]))
+        out.add((prop, WIKIBASE.claim, P[pid]))
+        out.add((prop, WIKIBASE.statementProperty, PS[pid]))
+        out.add((prop, WIKIBASE.statementValue, PSV[pid]))
+        out.add((prop, WIKIBASE.qualifier, PQ[pid]))
+        out.add((prop, WIKIBASE.reference, PR[pid]))
+
+
+def _statements(graph: Graph, s, p, o, ontology: Graph):
+    """Translate one stated triple into the Wikibase statements it contributes."""
+    if p == RDF.type:
+        if o == RATS.Participation or o == RATS.Membership or o == RATS.PostHolding or o == RATS.Source:
+            return
+        if o == RATS.Statistic:
+            yield _Statement(item(s), "P31", WD.Q1949963)
+            return
+        aligned = ontology.value(o, SKOS.exactMatch)
+        yield _Statement(item(s), "P31", aligned if aligned is not None else item(o))
+        return
+    if p in DIRECT:
+        if isinstance(o, Literal) and o.datatype == XSD.gMonthDay:
+            return  # a Wikibase time needs a year: a date stated without one is not exported
+        yield _Statement(item(s), DIRECT[p], _value(o))
+        return
+    if p == RATS.participant:
+        for meeting in graph.objects(s, RATS.meeting):
+            roles = tuple(("P2868", item(r)) for r in sorted(graph.objects(s, RATS.role)))
+            yield _Statement(item(meeting), "P710", item(o), roles)
+    elif p == RATS.memberState:
+        for organisation in graph.objects(s, RATS.organisation):
+            qualifiers = [("P2868", item(r)) for r in graph.objects(s, RATS.role)]
+            qualifiers += [("P585", _value(d)) for d in graph.objects(s, RATS.asOf)]
+            yield _Statement(item(o), "P463", item(organisation), tuple(sorted(qualifiers, key=str)))
+    elif p == RATS.holder:
+        for post in graph.objects(s, RATS.post):
+            qualifiers = tuple(("P585", _value(d)) for d in sorted(graph.objects(s, RATS.asOf)))
+            yield _Statement(item(o), "P39", item(post), qualifiers)
+    elif p == RATS.value:
+        yield _Statement(item(s), "P1114", _quantity(o, graph.value(s, RATS.qualifier)))
+    elif p == RATS.area:
+        yield _Statement(item(s), "P276", item(o))
+    elif p == RATS.about:
+        yield _Statement(item(s), "P518", item(o))
+    elif p == RATS.period and o.datatype == XSD.gYear:
+        yield _Statement(item(s), "P585", _value(o))
+
+
+def _value(term):
+    if isinstance(term, URIRef):
+        return item(term)
+    if term.datatype == XSD.integer:  # edition numbers are strings on Wikidata (P393)
+        return Literal(str(term))
+    return term
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A Wikibase quantity: an amount, optional bounds, unitless."""
+
+    amount: Decimal
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+
+
+def _quantity(value: Literal, qualifier) -> Quantity:
+    """Bounds from how the source qualifies the figure.
+
+    "approximately 25,000" has the bounds of its last significant digit (24,500 to 25,500);
+    "at least 80" and "more than 160" have a lower bound and, as Wikibase needs both bounds
+    or none, an upper bound of the amount's order of magnitude above it; exact figures have none.
+
+    >>> _quantity(Literal(25000), RATS.approximately)
+    Quantity(amount=Decimal('25000'), lower=Decimal('24500'), upper=Decimal('25500'))
+    """
+    amount = Decimal(str(value))
+    if qualifier == RATS.approximately:
+        step = Decimal(10) ** (len(str(int(amount))) - len(str(int(amount)).rstrip("0")))
+        half = step / 2 if step > 1 else Decimal("0.5")
+        return Quantity(amount, amount - half, amount + half)
+    if qualifier in (RATS.atLeast, RATS.moreThan):
+        lower = amount if qualifier == RATS.atLeast else amount + 1
+        return Quantity(amount, lower, amount * 10)
+    return Quantity(amount)
+
+
+def _quotes(graph: Graph) -> dict:
+    quotes = defaultdict(set)
+    for ev in graph.subjects(RDF.type, RATS.Evidence):
+        triple = (graph.value(ev, RDF.subject), graph.value(ev, RDF.predicate), graph.value(ev, RDF.object))
+        for target in graph.objects(ev, OA.hasTarget):
+            for selector in graph.objects(target, OA.hasSelector):
+                exact = graph.value(selector, OA.exact)
+                if exact is not None:
+                    quotes[triple].add(str(exact))
+    return quotes
+
+
+def _items(out: Graph, reference: Graph, ontology: Graph, items: set) -> None:
+    """Labels, aliases, descriptions and sameAs links of the local items."""
+    by_item = {}
+    for entity in set(reference.subjects()) | set(ontology.subjects(RDF.type, None)):
+        if isinstance(entity, URIRef) and (str(entity).startswith(BASE)):
+            by_item[item(entity)] = entity
+    for local in items:
+        entity = by_item.get(local)
+        if entity is None or not str(local).startswith(str(KGWD)):
+            continue
+        out.add((local, RDF.type, WIKIBASE.Item))
+        for label in list(reference.objects(entity, SKOS.prefLabel)) + list(ontology.objects(entity, RDFS.label)):
+            for prop in (RDFS.label, SKOS.prefLabel, SCHEMA.name):
+                out.add((local, prop, label))
+        for alias in reference.objects(entity, SKOS.altLabel):
+            out.add((local, SKOS.altLabel, alias))
+        for comment in list(reference.objects(entity, RDFS.comment)) + list(ontology.objects(entity, RDFS.comment)):
+            out.add((local, SCHEMA.description, comment))
+        for same in reference.objects(entity, OWL.sameAs):
+            out.add((local, OWL.sameAs, same))
+
+
+def _write(out: Graph, statement: _Statement, metadata: Graph) -> None:
+    key = f"{statement.subject}|{statement.prop}|{statement.value!r}|{statement.qualifiers!r}"
+    node = KGWDS[hashlib.sha1(key.encode()).hexdigest()[:20]]
+    prop = statement.prop
+    out.add((statement.subject, P[prop], node))
+    out.add((node, RDF.type, WIKIBASE.Statement))
+    out.add((node, RDF.type, WIKIBASE.BestRank))  # every statement is normal rank, so all are best
+    out.add((node, WIKIBASE.rank, WIKIBASE.NormalRank))
+    simple = _simple(out, node, prop, statement.value, statement=True)
+    out.add((statement.subject, WDT[prop], simple))
+    for qualifier, value in statement.qualifiers:
+        out.add((node, PQ[qualifier], _simple(out, node, qualifier, value, statement=False)))
+    for source, quotes in sorted(statement.references.items()):
+        ref = KGWDREF[hashlib.sha1(f"{source}|{sorted(quotes)}".encode()).hexdigest()[:20]]
+        out.add((node, PROV.wasDerivedFrom, ref))
+        out.add((ref, RDF.type, WIKIBASE.Reference))
+        out.add((ref, PR.P248, item(source)))
+        published = metadata.value(source, RATS.publicationDate)
+        if published is not None:
+            out.add((ref, PR.P577, _time_literal(published)))
+        url = metadata.value(source, RATS.url)
+        if url is not None:
+            out.add((ref, PR.P854, URIRef(str(url))))
+        for quote in sorted(quotes):
+            out.add((ref, PR.P1683, Literal(quote, lang="en")))
+        title = metadata.value(source, RATS.title)
+        out.add((item(source), RDF.type, WIKIBASE.Item))
+        out.add((item(source), RDFS.label, title if title is not None else Literal(str(source).rsplit("/", 1)[1], lang="en")))
+
+
+def _simple(out: Graph, node, prop: str, value, *, statement: bool):
+    """Write the value (with a full value node for times and quantities); return its simple form."""
+    if isinstance(value, Quantity):
+        value_node = KGWDV[hashlib.sha1(repr(value).encode()).hexdigest()[:20]]
+        out.add((value_node, RDF.type, WIKIBASE.QuantityValue))
+        out.add((value_node, WIKIBASE.quantityAmount, Literal(value.amount, datatype=XSD.decimal)))
+        if value.lower is not None:
+            out.add((value_node, WIKIBASE.quantityLowerBound, Literal(value.lower, datatype=XSD.decimal)))
+            out.add((value_node, WIKIBASE.quantityUpperBound, Literal(value.upper, datatype=XSD.decimal)))
+        out.add((value_node, WIKIBASE.quantityUnit, UNITLESS))
+        if statement:
+            out.add((node, PS[prop], Literal(value.amount, datatype=XSD.decimal)))
+            out.add((node, PSV[prop], value_node))
+        return Literal(value.amount, datatype=XSD.decimal)
+    if isinstance(value, Literal) and value.datatype in PRECISION:
+        simple = _time_literal(value)
+        value_node = KGWDV[hashlib.sha1(f"{value}|{value.datatype}".encode()).hexdigest()[:20]]
+        out.add((value_node, RDF.type, WIKIBASE.TimeValue))
+        out.add((value_node, WIKIBASE.timeValue, simple))
+        out.add((value_node, WIKIBASE.timePrecision, Literal(PRECISION[value.datatype], datatype=XSD.integer)))
+        out.add((value_node, WIKIBASE.timeTimezone, Literal(0, datatype=XSD.integer)))
+        out.add((value_node, WIKIBASE.timeCalendarModel, GREGORIAN))
+        if statement:
+            out.add((node, PS[prop], simple))
+            out.add((node, PSV[prop], value_node))
+        return simple
+    if statement:
+        out.add((node, PS[prop], value))
+    return value
+
+
+def _time_literal(value: Literal) -> Literal:
+    """A Wikibase time: an xsd:dateTime with the unknown parts as 01 (the precision says which)."""
+    text = str(value)
+    if value.datatype == XSD.gYear:
+        text += "-01-01"
+    elif value.datatype == XSD.gYearMonth:
+        text += "-01"
+    return Literal(text[:10] + "T00:00:00Z", datatype=XSD.dateTime)

@@ -1,0 +1,148 @@
+"""The Wikibase view: statements, references, ranks, values, and WDQS-style querying."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from rdflib import OWL, XSD, Graph, Literal, URIRef
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from kg.intake import from_mapping
+from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, RATS, WD
+from kg.queries import load_queries
+from kg.wdqs import rewrite_label_service
+from kg.wikibase import KGWD, P, PR, PROV, PS, PSV, WDT, WIKIBASE, WIKIBASE_GRAPH, _quantity, item, wikibase_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+M8 = KGWD["meeting-rats-conference-8"]
+
+
+@pytest.fixture(scope="module")
+def view(built) -> Graph:
+    return built.dataset.graph(WIKIBASE_GRAPH)
+
+
+def statements(view: Graph, subject, pid: str) -> list:
+    return list(view.objects(subject, P[pid]))
+
+
+def test_edition_is_a_string_and_start_a_day_precise_time(view):
+    assert list(view.objects(M8, WDT.P393)) == [Literal("8")]
+    (statement,) = statements(view, M8, "P580")
+    value = view.value(statement, PSV.P580)
+    assert view.value(value, WIKIBASE.timeValue) == Literal("2022-11-08T00:00:00Z", datatype=XSD.dateTime)
+    assert int(view.value(value, WIKIBASE.timePrecision)) == 11
+    assert view.value(value, WIKIBASE.timeCalendarModel) == WD.Q1985727
+
+
+def test_month_precision_and_no_time_without_a_year(view):
+    summit = KGWD["meeting-sco-summit-2017-06-astana"]
+    value = view.value(statements(view, summit, "P585")[0], PSV.P585)
+    assert int(view.value(value, WIKIBASE.timePrecision)) == 10
+    assert statements(view, KGWD["meeting-rats-conference-7"], "P580") == []  # "November 6-7": no year
+
+
+def test_every_statement_has_a_reference_with_source_date_and_quote(view):
+    council = KGWD["meeting-rats-council-40"]
+    for statement in view.subjects(WIKIBASE.rank, WIKIBASE.NormalRank):
+        references = list(view.objects(statement, PROV.wasDerivedFrom))
+        assert references, statement
+        for reference in references:
+            assert view.value(reference, PR.P248) is not None and view.value(reference, PR.P1683) is not None
+    (chair,) = [s for s in statements(view, council, "P710") if view.value(s, PS.P710) == KGWD["state-kazakhstan"]]
+    reference = view.value(chair, PROV.wasDerivedFrom)
+    assert view.value(reference, PR.P577) == Literal("2024-09-08T00:00:00Z", datatype=XSD.dateTime)
+    assert str(view.value(reference, PR.P1683)) == "Under the presidency of Kazakhstan"
+
+
+def test_participation_role_is_a_qualifier(view):
+    council = KGWD["meeting-rats-council-40"]
+    roles = {view.value(s, PS.P710): view.value(s, URIRef("http://www.wikidata.org/prop/qualifier/P2868"))
+             for s in statements(view, council, "P710")}
+    assert roles[KGWD["state-belarus"]] == KGWD["class-observer"]
+    assert roles[KGWD["state-kazakhstan"]] == KGWD["class-chair"]
+
+
+@pytest.mark.parametrize("qualifier, amount, bounds", [
+    (RATS.exactly, 69, (None, None)),
+    (RATS.approximately, 25000, (24500, 25500)),
+    (RATS.approximately, 940, (935, 945)),
+    (RATS.moreThan, 160, (161, 1600)),
+    (RATS.atLeast, 80, (80, 800)),
+])
+def test_quantity_bounds_follow_the_qualifier(qualifier, amount, bounds):
+    quantity = _quantity(Literal(amount), qualifier)
+    got = (quantity.lower, quantity.upper)
+    assert got == tuple(Decimal(b) if b is not None else None for b in bounds)
+
+
+def test_verified_items_are_same_as_wikidata(view):
+    assert (KGWD["state-india"], OWL.sameAs, WD.Q668) in view
+    assert not list(view.objects(KGWD["person-ruslan-mirzayev"], OWL.sameAs))
+
+
+def test_disagreeing_sources_give_separate_statements_and_agreeing_ones_share_one(built, vocabulary):
+    cases = ROOT / "tests" / "cases" / "sources"
+    known = set(built.dataset.graph(AUTHORITY_GRAPH).subjects())
+    extra = []
+    for name in ("conference-8-in-2023", "agreeing-source"):
+        extra.append(from_mapping((cases / name / "mapping.yaml").read_text(), (cases / name / "text.txt").read_text(),
+                                  source_id=name, vocabulary=vocabulary, known=known).stated)
+    view = wikibase_graph([m.stated for m in built.sources] + extra, built.dataset.graph(AUTHORITY_GRAPH),
+                          built.dataset.graph(ONTOLOGY_GRAPH))
+    starts = statements(view, M8, "P580")
+    assert len(starts) == 2 and len(set(view.objects(M8, WDT.P580))) == 2  # both values are truthy (normal rank)
+    (start5,) = statements(view, KGWD["meeting-rats-conference-5"], "P580")
+    sources = {view.value(r, PR.P248) for r in view.objects(start5, PROV.wasDerivedFrom)}
+    assert sources == {KGWD["source-003_447af5d37e1149f2"], KGWD["source-agreeing-source"]}
+
+
+def test_inferred_facts_are_not_exported(view):
+    assert all("2001" not in str(o) for o in view.objects(KGWD["org-sco"], None))
+
+
+def test_item_names():
+    assert item(URIRef("https://w3id.org/sco-rats/state/india")) == KGWD["state-india"]
+    assert item(RATS.Person) == KGWD["class-Person"]
+
+
+# ---------------------------------------------------------------- WDQS-style querying
+
+
+def test_label_service_binds_labels_descriptions_and_aliases(ox_store):
+    from kg.queries import execute
+
+    query = rewrite_label_service("""SELECT ?s ?sLabel ?sAltLabel ?xLabel WHERE {
+        VALUES (?s ?x) { (kgwd:state-kyrgyzstan "plain") (kgwd:person-ruslan-mirzayev kgwd:nothing-here) }
+        SERVICE wikibase:label { bd:serviceParam wikibase:language "fr,en". } } ORDER BY ?sLabel""")
+    rows = [{v.value: (s[v].value if s[v] else None) for v in r.variables} for r in [execute(ox_store, query)]
+            for s in r]
+    assert rows[0]["sLabel"] == "Kyrgyzstan" and rows[0]["sAltLabel"] == "Kyrgyz Republic"
+    assert rows[1]["sLabel"] == "Ruslan Mirzayev" and rows[1]["xLabel"] == "nothing-here"
+
+
+def test_wdqs_query_runs_unchanged_through_sparqlwrapper(live_server):
+    text = load_queries(ROOT / "queries")["wdqs-conferences"].text
+    client = SPARQLWrapper(live_server + "/sparql")
+    client.setQuery(text)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    editions = {(r["edition"]["value"], r.get("start", {}).get("value")) for r in rows}
+    assert editions == {("5", "2017-11-01T00:00:00Z"), ("7", None), ("8", "2022-11-08T00:00:00Z"), ("9", None)}
+    eighth = {r["participantLabel"]["value"] for r in rows if r["edition"]["value"] == "8"}
+    assert {"India", "Mongolia", "Interpol", "SCO Secretariat"} <= eighth
+
+
+def test_statements_read_through_p_ps_prov_show_source_and_quote(client):
+    response = client.get("/queries/wdqs-quotes", query_string={"item": str(M8)})
+    rows = response.get_json()["results"]["bindings"]
+    start = [r for r in rows if r["property"]["value"].endswith("P580")]
+    assert start and "took place on November 8-9, 2022" in start[0]["quote"]["value"]
+    assert start[0]["sourceLabel"]["value"] == "002_cdc5ba49de91e49a"
+
+
+def test_other_services_stay_refused(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    assert response.status_code == 403
