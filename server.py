@@ -34,6 +34,8 @@ from kg.errors import BadRequest, KGError, NotFound, QueryError
 from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
+from kg.exports import KINDS as EXPORT_TYPES
+from kg.exports import render_export
 from kg.reconcile import SPEC as RECONCILIATION_SPEC
 from kg.wdqs import rewrite_label_service
 from kg.reconcile import Reconciler
@@ -138,6 +140,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     app.add_url_rule("/dumps/<name>", "dump", dump)
     app.add_url_rule("/openapi.json", "openapi", openapi)
     app.add_url_rule("/ontology", "ontology", ontology)
+    app.add_url_rule("/export/<kind>", "export", export_view)
     app.add_url_rule("/reconcile", "reconcile", reconcile, methods=["GET", "POST"])
     app.add_url_rule("/reconcile/suggest/<kind>", "reconcile_suggest", reconcile_suggest)
     app.add_url_rule("/reconcile/preview", "reconcile_preview", reconcile_preview)
@@ -306,6 +309,14 @@ def ontology():
     store = _kg()["store"]
     triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))]
     return _triples_response(triples)
+
+
+def export_view(kind: str):
+    """QuickStatements (TAB or CSV) or Wikibase RDF, of the whole graph or ``?entity=IRI``."""
+    text, skipped = render_export(_kg()["store"], kind, request.args.get("entity"))
+    response = Response(text, content_type=EXPORT_TYPES[kind] + "; charset=utf-8")
+    response.headers["X-Skipped-Statements"] = str(skipped)
+    return response
 
 
 def _reconciler() -> Reconciler:

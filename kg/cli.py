@@ -255,6 +255,26 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
     sys.exit(EXIT_CHECK_FAILED)
 
 
+@cli.command("export")
+@click.argument("kind", type=click.Choice(["quickstatements", "qs-csv", "wikibase"]))
+@click.option("--entity", default=None, help="Only this item (a local item IRI or one of our entity IRIs).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@store_option
+@reports_errors
+def export_command(kind, entity, output, store_path):
+    """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle)."""
+    from kg.exports import render_export
+
+    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    text, skipped = render_export(store, kind, entity)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if skipped:
+        click.echo(f"{skipped} statement(s) left out: their value (or a membership's role) is an item without a Wikidata QID", err=True)
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -76,9 +76,14 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph) -> G
     """Build the Wikibase-shaped graph of what ``sources`` state."""
     statements: dict[tuple, _Statement] = {}
     metadata = Graph()
+    statistic_labels = {}
     for graph in sources:
         source = next(graph.subjects(RDF.type, RATS.Source))
         metadata += graph.triples((source, None, None))
+        for statistic, measure in graph.subject_objects(RATS.measure):
+            name = reference.value(measure, SKOS.prefLabel)
+            statistic_labels[item(statistic)] = Literal(
+                f"{name} ({str(statistic)[len(BASE) + len('statistic/'):]})", lang="en")
         quotes = _quotes(graph)
         for s, p, o in graph:
             if s == source or (s, RDF.type, RATS.Evidence) in graph or str(s).startswith(str(source) + "/"):
@@ -93,6 +98,10 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph) -> G
     _items(out, reference, ontology, {st.subject for st in statements.values()} |
            {st.value for st in statements.values() if isinstance(st.value, URIRef)} |
            {v for st in statements.values() for _, v in st.qualifiers if isinstance(v, URIRef)})
+    for local, label in statistic_labels.items():  # statistics are items of their own, named by measure
+        out.add((local, RDF.type, WIKIBASE.Item))
+        for prop in (RDFS.label, SKOS.prefLabel, SCHEMA.name):
+            out.add((local, prop, label))
     for statement in statements.values():
         _write(out, statement, metadata)
     used = {st.prop for st in statements.values()} | {q for st in statements.values() for q, _ in st.qualifiers}
