@@ -22,7 +22,7 @@ from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.ontology import Vocabulary, load_ontology
 from kg.store import parse_nquads
 from kg.validate import load_shapes, validate
-from kg.wikibase import wikibase_graph
+from kg.wikibase import load_preferences, wikibase_graph
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         _copy(dataset, graph.identifier, graph)
     step("write the Wikibase view")
     stated = [m.stated for m in mapped] + [g for g in accepted if str(g.identifier).startswith(str(GRAPH["source/"]))]
-    view = wikibase_graph(stated, reference, ontology)
+    view = wikibase_graph(stated, reference, ontology, load_preferences(project.root / "curation" / "preferred.yaml"))
     _copy(dataset, view.identifier, view)
     return BuildResult(dataset=dataset, sources=mapped)
 

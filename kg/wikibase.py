@@ -5,9 +5,9 @@ Local items live in this graph's own namespaces, shaped like Wikidata's (``kgwd:
 Wikidata's own (``wdt: p: ps: psv: pq: pr:``), from the verified list. Every statement
 carries one reference per source that states it (``pr:P248`` stated in, ``pr:P577``
 publication date, ``pr:P854`` URL where known, ``pr:P1683`` the quote). Sources that
-disagree give separate statements. All statements have normal rank, so the truthy ``wdt:``
-triples hold every value (Wikidata's best-rank rule); only stated facts are exported,
-never inferred ones. Items with a verified QID are ``owl:sameAs`` their Wikidata item.
+disagree give separate statements. Statements have normal rank unless a curator prefers a
+value in ``curation/preferred.yaml`` (preferred rank, with the reason); the truthy ``wdt:``
+triples follow Wikidata's best-rank rule. Only stated facts are exported, never inferred ones. Items with a verified QID are ``owl:sameAs`` their Wikidata item.
 
 Mapping, ontology → Wikidata:
 
@@ -72,8 +72,44 @@ def item(iri) -> URIRef:
     return KGWD[text[len(BASE):].replace("/", "-")]
 
 
-def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
-    """Build the Wikibase-shaped graph of what ``sources`` state."""
+@dataclass(frozen=True)
+class Preference:
+    """A curator's choice of the preferred value of a property of an item, with the reason."""
+
+    item: URIRef
+    property: str
+    value: str
+    reason: str
+
+
+def load_preferences(path) -> list[Preference]:
+    """Read ``curation/preferred.yaml``: a list of ``{item, property, value, reason}``."""
+    from pathlib import Path
+
+    from kg.errors import BadRequest
+    from kg.yamlfile import load_yaml
+
+    path = Path(path)
+    if not path.exists():
+        return []
+    entries = load_yaml(path.read_text(encoding="utf-8"), name=str(path)) or []
+    preferences = []
+    for number, entry in enumerate(entries, start=1):
+        missing = [k for k in ("item", "property", "value", "reason") if not (isinstance(entry, dict) and entry.get(k))]
+        if missing:
+            raise BadRequest(f"{path}, entry {number}: missing {', '.join(missing)}")
+        target = entry["item"]
+        preferences.append(Preference(item(URIRef(target)) if target.startswith(BASE) and not target.startswith(str(KGWD))
+                                      else URIRef(target), entry["property"], entry["value"], entry["reason"]))
+    return preferences
+
+
+def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
+                   preferences: list[Preference] = ()) -> Graph:
+    """Build the Wikibase-shaped graph of what ``sources`` state.
+
+    :param preferences: values a curator prefers; they get preferred rank and alone stay truthy.
+    """
     statements: dict[tuple, _Statement] = {}
     metadata = Graph()
     statistic_labels = {}
@@ -102,8 +138,19 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph) -> G
         out.add((local, RDF.type, WIKIBASE.Item))
         for prop in (RDFS.label, SKOS.prefLabel, SCHEMA.name):
             out.add((local, prop, label))
+    preferred = {}
+    for preference in preferences:
+        for statement in statements.values():
+            if (statement.subject, statement.prop) == (preference.item, preference.property) and \
+                    _lexical(statement.value) == preference.value:
+                preferred[id(statement)] = preference.reason
+    groups_with_preference = {(s.subject, s.prop) for s in statements.values() if id(s) in preferred}
     for statement in statements.values():
-        _write(out, statement, metadata)
+        if id(statement) in preferred:
+            rank = (WIKIBASE.PreferredRank, True, preferred[id(statement)])
+        else:
+            rank = (WIKIBASE.NormalRank, (statement.subject, statement.prop) not in groups_with_preference, None)
+        _write(out, statement, metadata, rank)
     used = {st.prop for st in statements.values()} | {q for st in statements.values() for q, _ in st.qualifiers}
     _properties(out, used | {"P248", "P577", "P854", "P1683"}, ontology)
     return out
@@ -242,16 +289,39 @@ def _items(out: Graph, reference: Graph, ontology: Graph, items: set) -> None:
             out.add((local, OWL.sameAs, same))
 
 
-def _write(out: Graph, statement: _Statement, metadata: Graph) -> None:
+def _lexical(value) -> str:
+    """The value as the view writes it, for matching a curator's preference."""
+    if isinstance(value, Quantity):
+        return str(value.amount)
+    if isinstance(value, Literal) and value.datatype in PRECISION:
+        return _time_text(value)
+    return str(value)
+
+
+def _time_text(value: Literal) -> str:
+    text = str(value)
+    if value.datatype == XSD.gYear:
+        text += "-01-01"
+    elif value.datatype == XSD.gYearMonth:
+        text += "-01"
+    return text[:10] + "T00:00:00Z"
+
+
+def _write(out: Graph, statement: _Statement, metadata: Graph, rank=(WIKIBASE.NormalRank, True, None)) -> None:
+    """Write one statement; ``rank`` is (rank, whether it is best rank, reason for preferring it)."""
+    rank_iri, best, reason = rank
     key = f"{statement.subject}|{statement.prop}|{statement.value!r}|{statement.qualifiers!r}"
     node = KGWDS[hashlib.sha1(key.encode()).hexdigest()[:20]]
     prop = statement.prop
     out.add((statement.subject, P[prop], node))
     out.add((node, RDF.type, WIKIBASE.Statement))
-    out.add((node, RDF.type, WIKIBASE.BestRank))  # every statement is normal rank, so all are best
-    out.add((node, WIKIBASE.rank, WIKIBASE.NormalRank))
+    out.add((node, WIKIBASE.rank, rank_iri))
+    if reason:
+        out.add((node, RDFS.comment, Literal(f"Preferred by a curator: {reason}", lang="en")))
     simple = _simple(out, node, prop, statement.value, statement=True)
-    out.add((statement.subject, WDT[prop], simple))
+    if best:  # Wikidata's truthy rule: only best-rank statements give wdt: triples
+        out.add((node, RDF.type, WIKIBASE.BestRank))
+        out.add((statement.subject, WDT[prop], simple))
     for qualifier, value in statement.qualifiers:
         out.add((node, PQ[qualifier], _simple(out, node, qualifier, value, statement=False)))
     for source, quotes in sorted(statement.references.items()):
@@ -305,9 +375,4 @@ def _simple(out: Graph, node, prop: str, value, *, statement: bool):
 
 def _time_literal(value: Literal) -> Literal:
     """A Wikibase time: an xsd:dateTime with the unknown parts as 01 (the precision says which)."""
-    text = str(value)
-    if value.datatype == XSD.gYear:
-        text += "-01-01"
-    elif value.datatype == XSD.gYearMonth:
-        text += "-01"
-    return Literal(text[:10] + "T00:00:00Z", datatype=XSD.dateTime)
+    return Literal(_time_text(value), datatype=XSD.dateTime)

@@ -146,3 +146,32 @@ def test_statements_read_through_p_ps_prov_show_source_and_quote(client):
 def test_other_services_stay_refused(client):
     response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
     assert response.status_code == 403
+
+
+def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
+    from kg.wikibase import load_preferences
+
+    cases = ROOT / "tests" / "cases" / "sources"
+    known = set(built.dataset.graph(AUTHORITY_GRAPH).subjects())
+    extra = from_mapping((cases / "conference-8-in-2023" / "mapping.yaml").read_text(),
+                         (cases / "conference-8-in-2023" / "text.txt").read_text(),
+                         source_id="conference-8-in-2023", vocabulary=vocabulary, known=known).stated
+    curation = tmp_path / "preferred.yaml"
+    curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n"
+                        "  property: P580\n  value: 2022-11-08T00:00:00Z\n"
+                        "  reason: the organiser's own statement\n")
+    view = wikibase_graph([m.stated for m in built.sources] + [extra], built.dataset.graph(AUTHORITY_GRAPH),
+                          built.dataset.graph(ONTOLOGY_GRAPH), load_preferences(curation))
+    ranks = {str(view.value(s, PS.P580))[:10]: view.value(s, WIKIBASE.rank) for s in statements(view, M8, "P580")}
+    assert ranks == {"2022-11-08": WIKIBASE.PreferredRank, "2023-11-14": WIKIBASE.NormalRank}
+    assert [str(v)[:10] for v in view.objects(M8, WDT.P580)] == ["2022-11-08"]
+
+
+def test_a_bad_curation_entry_is_refused(tmp_path):
+    from kg.errors import BadRequest
+    from kg.wikibase import load_preferences
+
+    curation = tmp_path / "preferred.yaml"
+    curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n  property: P580\n")
+    with pytest.raises(BadRequest, match="entry 1: missing value, reason"):
+        load_preferences(curation)
