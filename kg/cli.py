@@ -275,6 +275,22 @@ def export_command(kind, entity, output, store_path):
         click.echo(f"{skipped} statement(s) left out: their value (or a membership's role) is an item without a Wikidata QID", err=True)
 
 
+@cli.command("bench")
+@click.option("--size", default=10_000, show_default=True, type=int, help="About how many quads to generate.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures as JSON to this file.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@reports_errors
+def bench_command(size, json_path, root):
+    """Generate a graph of about SIZE quads, load it and measure queries, throughput and validation."""
+    from kg.bench import run_bench, table, write_json
+
+    figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
+    click.echo(table(figures), nl=False)
+    if json_path:
+        write_json(figures, json_path)
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
