@@ -24,7 +24,7 @@ from rdflib import Graph
 
 from kg.build import Project, load_authority
 from kg.executor import evaluate
-from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
+from kg.namespaces import ONTOLOGY_GRAPH
 from kg.ontology import Vocabulary, load_ontology
 from kg.queries import load_queries
 from kg.store import add_graphs, named_quads, open_store, oxigraph
