@@ -40,10 +40,8 @@ from kg.reconcile import SPEC as RECONCILIATION_SPEC
 from kg.wdqs import rewrite_label_service
 from kg.reconcile import Reconciler
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
-from kg.ontology import Vocabulary
 from kg.store import dump as dump_store
 from kg.store import open_store, oxigraph, refresh_default_graph, to_oxigraph
-from kg.validate import Validator
 
 # Media types a client may accept for solutions, and the results format each one gets.
 RESULT_TYPES = {mime: mime for mime in RESULTS_FORMATS}
@@ -165,10 +163,8 @@ def _intake():
     if "intake" not in kg:
         with _INTAKE_LOCK:
             if "intake" not in kg:
-                validator = Validator.from_folders(Path(current_app.config["ONTOLOGY_DIR"]),
-                                                   Path(current_app.config["SHAPES_DIR"]))
-                kg["intake"] = Intake(kg["store"], validator, Vocabulary.from_graph(validator.ontology),
-                                      Path(current_app.config["ACCEPTED_DIR"]))
+                kg["intake"] = Intake.from_folders(kg["store"], current_app.config["ONTOLOGY_DIR"],
+                                                   current_app.config["SHAPES_DIR"], current_app.config["ACCEPTED_DIR"])
     return kg["intake"]
 
 

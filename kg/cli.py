@@ -177,20 +177,11 @@ def query_command(name, params, format_, queries_dir, store_path):
         sys.stdout.buffer.write(named_queries.serialize(result, format_))
 
 
-def _validator_and_vocabulary(root: Path):
-    from kg.ontology import Vocabulary
-    from kg.validate import Validator
-
-    validator = Validator.from_folders(root / "ontology", root / "shapes")
-    return validator, Vocabulary.from_graph(validator.ontology)
-
-
 def _intake(store_path, root: Path):
     from kg.intake import Intake
 
-    validator, vocabulary = _validator_and_vocabulary(root)
     store = oxigraph(open_store(store_path or default_store_path()))
-    return Intake(store, validator, vocabulary, Project(root).accepted)
+    return Intake.from_folders(store, root / "ontology", root / "shapes", Project(root).accepted)
 
 
 report_format_option = click.option(
@@ -218,7 +209,9 @@ def validate_command(sources, format_, store_path, root):
         candidate = read_files(list(sources), vocabulary=intake.vocabulary, known=intake.known())
         report = intake.check(candidate)
     else:
-        validator, _ = _validator_and_vocabulary(root)
+        from kg.validate import Validator
+
+        validator = Validator.from_folders(root / "ontology", root / "shapes")
         store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
         report = validator.validate_store(store)
     click.echo(report.render(format_), nl=False)

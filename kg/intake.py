@@ -143,6 +143,12 @@ class Intake:
         self.accepted_dir = Path(accepted_dir)
         recover(store, self.accepted_dir)
 
+    @classmethod
+    def from_folders(cls, store: ox.Store, ontology_dir: Path, shapes_dir: Path, accepted_dir: Path) -> "Intake":
+        """Load the ontology and shapes from their folders; one way to make an intake for the CLI and the server."""
+        validator = Validator.from_folders(Path(ontology_dir), Path(shapes_dir))
+        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir)
+
     def known(self) -> set:
         """Entities the store knows: the reference data."""
         return set(read_graphs(self.store, [str(AUTHORITY_GRAPH)]).subjects())
