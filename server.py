@@ -77,6 +77,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         ONTOLOGY_DIR=str(root / "ontology"),
         SHAPES_DIR=str(root / "shapes"),
         ACCEPTED_DIR=str(root / "accepted"),
+        CURATION_DIR=str(root / "curation"),
         API_TOKEN=None,
         ALLOW_LOAD=False,
         QUERY_WORKERS=0,
@@ -164,7 +165,8 @@ def _intake():
         with _INTAKE_LOCK:
             if "intake" not in kg:
                 kg["intake"] = Intake.from_folders(kg["store"], current_app.config["ONTOLOGY_DIR"],
-                                                   current_app.config["SHAPES_DIR"], current_app.config["ACCEPTED_DIR"])
+                                                   current_app.config["SHAPES_DIR"], current_app.config["ACCEPTED_DIR"],
+                                                   current_app.config["CURATION_DIR"])
     return kg["intake"]
 
 

@@ -22,7 +22,7 @@ from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.ontology import Vocabulary, load_ontology
 from kg.store import parse_nquads
 from kg.validate import load_shapes, validate
-from kg.wikibase import load_preferences, wikibase_graph
+from kg.wikibase import Curation
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,11 @@ class Project:
     @property
     def shapes(self) -> Path:
         return self.root / "shapes"
+
+    @property
+    def curation(self) -> Path:
+        """Curators' decisions for the Wikibase view (preferred values, recorded QIDs)."""
+        return self.root / "curation"
 
     @property
     def accepted(self) -> Path:
@@ -133,7 +138,7 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         _copy(dataset, graph.identifier, graph)
     step("write the Wikibase view")
     stated = [m.stated for m in mapped] + [g for g in accepted if str(g.identifier).startswith(str(GRAPH["source/"]))]
-    view = wikibase_graph(stated, reference, ontology, load_preferences(project.root / "curation" / "preferred.yaml"))
+    view = Curation.from_folder(project.curation).view(stated, reference, ontology)
     _copy(dataset, view.identifier, view)
     return BuildResult(dataset=dataset, sources=mapped)
 

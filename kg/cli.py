@@ -181,7 +181,8 @@ def _intake(store_path, root: Path):
     from kg.intake import Intake
 
     store = oxigraph(open_store(store_path or default_store_path()))
-    return Intake.from_folders(store, root / "ontology", root / "shapes", Project(root).accepted)
+    project = Project(root)
+    return Intake.from_folders(store, project.ontology, project.shapes, project.accepted, project.curation)
 
 
 report_format_option = click.option(
@@ -265,7 +266,8 @@ def export_command(kind, entity, output, store_path):
     else:
         click.echo(text, nl=False)
     if skipped:
-        click.echo(f"{skipped} statement(s) left out: their value (or a membership's role) is an item without a Wikidata QID", err=True)
+        click.echo(f"{skipped} statement(s) left out: their value (or a membership's role) is an item without a QID; "
+                   "record the QIDs of items a batch created in curation/qids.yaml and export again", err=True)
 
 
 @cli.command("bench")

@@ -10,8 +10,11 @@ Violation (or when a curator overrides, with a recorded reason):
    are written to a temporary folder and renamed into ``accepted/<id>/`` in one step;
 2. its quads are added to the store in one transaction.
 
-If the process dies between the two, :func:`recover` (run whenever an intake opens) loads
-accepted sources that the store lacks; ``kg build`` loads ``accepted/`` as well, so a
+With its quads goes its part of the Wikibase view (``graph/wikibase``), so WDQS-style
+queries and the exports see an accepted source at once, as they would after a rebuild.
+
+If the process dies between the two, :meth:`Intake.recover` (run whenever an intake opens)
+loads accepted sources that the store lacks; ``kg build`` loads ``accepted/`` as well, so a
 rebuild keeps every accepted source.
 """
 
@@ -30,11 +33,12 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.errors import BadRequest, KGError
 from kg.mapper import map_source
-from kg.namespaces import AUTHORITY_GRAPH, ENTITY, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
+from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.ontology import Vocabulary
 from kg.report import ValidationReport
 from kg.store import add_graphs, graph_names, parse_nquads, quads_of, read_graphs
 from kg.validate import SOURCE_GRAPHS, Validator, mentioned_entities
+from kg.wikibase import BEST_RANK_REPAIR, Curation
 
 RDF_FORMATS = {
     ".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld",
@@ -136,18 +140,23 @@ def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Cand
 class Intake:
     """Checks and accepts sources for one store and one ``accepted/`` folder."""
 
-    def __init__(self, store: ox.Store, validator: Validator, vocabulary: Vocabulary, accepted_dir: Path):
+    def __init__(self, store: ox.Store, validator: Validator, vocabulary: Vocabulary, accepted_dir: Path,
+                 curation: Curation = Curation()):
         self.store = store
         self.validator = validator
         self.vocabulary = vocabulary
         self.accepted_dir = Path(accepted_dir)
-        recover(store, self.accepted_dir)
+        self.curation = curation
+        self.recover()
 
     @classmethod
-    def from_folders(cls, store: ox.Store, ontology_dir: Path, shapes_dir: Path, accepted_dir: Path) -> "Intake":
-        """Load the ontology and shapes from their folders; one way to make an intake for the CLI and the server."""
+    def from_folders(cls, store: ox.Store, ontology_dir: Path, shapes_dir: Path, accepted_dir: Path,
+                     curation_dir: Path | None = None) -> "Intake":
+        """Load the ontology, shapes and curation from their folders; one way to make an intake
+        for the CLI and the server."""
         validator = Validator.from_folders(Path(ontology_dir), Path(shapes_dir))
-        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir)
+        curation = Curation.from_folder(curation_dir) if curation_dir else Curation()
+        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir, curation)
 
     def known(self) -> set:
         """Entities the store knows: the reference data."""
@@ -181,9 +190,29 @@ class Intake:
         }
         graphs = (candidate.stated, candidate.inferred, candidate.reference)
         self._write_files(candidate, quads_of(graphs), report, record)
-        add_graphs(self.store, graphs)
-        self.store.flush()
+        self._add(graphs)
         return report
+
+    def recover(self) -> list[str]:
+        """Load accepted sources whose graph the store lacks (a crash between the two steps)."""
+        present = set(graph_names(self.store, SOURCE_GRAPHS))
+        loaded = []
+        for folder in sorted(self.accepted_dir.glob("*")):
+            if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
+                self._add(list(parse_nquads(folder / "graph.nq").values()))
+                loaded.append(folder.name)
+        return loaded
+
+    def _add(self, graphs) -> None:
+        """Add a source's graphs and its part of the Wikibase view in one transaction."""
+        reference = read_graphs(self.store, [str(AUTHORITY_GRAPH)])
+        for graph in graphs:
+            if graph.identifier == AUTHORITY_GRAPH:
+                reference += graph
+        stated = [g for g in graphs if str(g.identifier).startswith(str(GRAPH["source/"]))]
+        add_graphs(self.store, [*graphs, self.curation.view(stated, reference, self.validator.ontology)])
+        self.store.update(BEST_RANK_REPAIR)
+        self.store.flush()
 
     def _refuse_duplicate(self, candidate: Candidate) -> None:
         if str(source_graph(candidate.source_id)) in graph_names(self.store, SOURCE_GRAPHS) or \
@@ -222,17 +251,6 @@ class Intake:
             **json.loads((folder / "accepted.json").read_text(encoding="utf-8")),
             "report": json.loads((folder / "report.json").read_text(encoding="utf-8")),
         }
-
-
-def recover(store: ox.Store, accepted_dir: Path) -> list[str]:
-    """Load accepted sources whose graph the store lacks (a crash between the two steps)."""
-    present = set(graph_names(store, SOURCE_GRAPHS))
-    loaded = []
-    for folder in sorted(Path(accepted_dir).glob("*")):
-        if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
-            add_graphs(store, parse_nquads(folder / "graph.nq").values())
-            loaded.append(folder.name)
-    return loaded
 
 
 def accepted_graph_files(accepted_dir: Path) -> list[Path]:

@@ -1,16 +1,24 @@
 """QuickStatements exports of the Wikibase view: V1 commands (TAB form) and the CSV form.
 
-An item with a verified QID is addressed by it; any other item is made with ``CREATE`` and
-then addressed as ``LAST``. A statement whose value is an item without a QID cannot be
-written (QuickStatements can only refer to the item it just created), so it is left out and
-counted in :attr:`Export.skipped`; so is a membership (P463) whose role (P2868) has no QID,
-as without its role an observer would read as a member. Other qualifiers without a QID are
-dropped (a participant stays a participant without its role). Every statement carries its references: ``S1683`` the
-quote (monolingual text), ``S577`` the publication date when known, ``S854`` the URL when
-known, and ``S248`` when the source has a QID (the seed sources have none). Edition numbers
-are quoted strings; times carry their precision (``/11`` day, ``/10`` month, ``/9`` year);
-approximate quantities carry their bounds. Only stated facts are in the view, so inferred
-facts are never exported.
+An item with a QID (verified in the authority data, or recorded by a curator in
+``curation/qids.yaml``) is addressed by it; any other item is made with ``CREATE`` and then
+addressed as ``LAST``. QuickStatements V1 can only refer to the item it just created, so a
+statement whose value is an item without a QID is left out and counted in
+:attr:`Export.skipped`; so is a membership (P463) whose role (P2868) has no QID, as without
+its role an observer would read as a member. Other qualifiers without a QID are dropped (a
+participant stays a participant without its role). Every statement carries its references:
+``S248`` stated in (the source's item, once it has a QID), ``S854`` the URL when known,
+``S577`` the publication date when known, ``S1683`` the quote (monolingual text).
+
+Uploading is therefore done in two passes, as with any QuickStatements batch that creates
+items which other statements point at: run the first export (it creates the sources, the
+series and the other local items), record the QIDs the batch log lists in
+``curation/qids.yaml``, rebuild, and export again; QuickStatements does not duplicate a
+statement that already exists, it only adds the missing ones and their references.
+
+Edition numbers are quoted strings; times carry their precision (``/11`` day, ``/10`` month,
+``/9`` year); approximate quantities carry their bounds. Only stated facts are in the view,
+so inferred facts are never exported.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ Statistic                  its own item: P31 statistic, P1114 quantity (bounds f
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -45,7 +46,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 WIKIBASE_GRAPH = GRAPH["wikibase"]
 
 DIRECT = {RATS.partOfSeries: "P179", RATS.editionNumber: "P393", RATS.startDate: "P580", RATS.endDate: "P582",
-          RATS.date: "P585", RATS.location: "P276", RATS.organiser: "P664", RATS.title: "P1476"}
+          RATS.date: "P585", RATS.location: "P276", RATS.organiser: "P664", RATS.title: "P1476",
+          RATS.publicationDate: "P577", RATS.publisher: "P123"}
 PRECISION = {XSD.date: 11, XSD.gYearMonth: 10, XSD.gYear: 9}
 GREGORIAN = WD.Q1985727
 UNITLESS = WD.Q199
@@ -104,11 +106,86 @@ def load_preferences(path) -> list[Preference]:
     return preferences
 
 
+QID = re.compile(r"Q[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class Curation:
+    """What curators decided for the Wikibase view: preferred values and recorded QIDs."""
+
+    preferences: tuple[Preference, ...] = ()
+    qids: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_folder(cls, folder) -> "Curation":
+        """Read ``preferred.yaml`` and ``qids.yaml`` from the curation folder (either may be absent)."""
+        from pathlib import Path
+
+        folder = Path(folder)
+        return cls(tuple(load_preferences(folder / "preferred.yaml")), load_qids(folder / "qids.yaml"))
+
+    def view(self, sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
+        """The Wikibase view of ``sources`` with these decisions applied."""
+        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids)
+
+
+BEST_RANK_REPAIR = f"""
+PREFIX wikibase: <{WIKIBASE_PREFIXES["wikibase"]}>
+DELETE {{ GRAPH <{GRAPH["wikibase"]}> {{ ?statement a wikibase:BestRank . ?item ?wdt ?value }}
+         ?statement a wikibase:BestRank . ?item ?wdt ?value }}
+WHERE {{ GRAPH <{GRAPH["wikibase"]}> {{
+  ?property wikibase:claim ?p ; wikibase:directClaim ?wdt ; wikibase:statementProperty ?ps .
+  ?item ?p ?statement . ?statement wikibase:rank wikibase:NormalRank ; a wikibase:BestRank ; ?ps ?value .
+  ?item ?p ?preferred . ?preferred wikibase:rank wikibase:PreferredRank .
+  FILTER NOT EXISTS {{ ?preferred ?ps ?value }}
+}} }}"""
+"""Wikidata's best-rank rule after views were merged: where a group of statements has a
+preferred one, normal-rank statements are not best rank and give no truthy ``wdt:`` triple.
+The view of one new source cannot know this by itself, so intake runs this after adding it."""
+
+
+def load_qids(path) -> dict[URIRef, str]:
+    """Read ``curation/qids.yaml``: QIDs a curator recorded for entities of this graph.
+
+    Items made by a QuickStatements batch get their QIDs only once the batch has run; recorded
+    here, they link the local item with ``owl:sameAs``, so the next export addresses it by QID and
+    can write the statements that point at it (``S248`` for a source, a series, a role).
+    Each entry is ``{entity, qid, note}``: an entity IRI of this graph, the QID, and where it
+    comes from (a batch, a search by hand).
+    """
+    from pathlib import Path
+
+    from kg.errors import BadRequest
+    from kg.yamlfile import load_yaml
+
+    path = Path(path)
+    if not path.exists():
+        return {}
+    entries = load_yaml(path.read_text(encoding="utf-8"), name=str(path)) or []
+    if not isinstance(entries, list):
+        raise BadRequest(f"{path}: expected a list of {{entity, qid, note}} entries")
+    qids: dict[URIRef, str] = {}
+    for number, entry in enumerate(entries, start=1):
+        missing = [k for k in ("entity", "qid", "note") if not (isinstance(entry, dict) and entry.get(k))]
+        if missing:
+            raise BadRequest(f"{path}, entry {number}: missing {', '.join(missing)}")
+        entity, qid = str(entry["entity"]), str(entry["qid"])
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{path}, entry {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if not QID.fullmatch(qid):
+            raise BadRequest(f"{path}, entry {number}: {qid!r} is not a QID (Q followed by digits)")
+        if URIRef(entity) in qids and qids[URIRef(entity)] != qid:
+            raise BadRequest(f"{path}, entry {number}: {entity} already has {qids[URIRef(entity)]}")
+        qids[URIRef(entity)] = qid
+    return qids
+
+
 def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
-                   preferences: list[Preference] = ()) -> Graph:
+                   preferences: list[Preference] = (), qids: dict[URIRef, str] | None = None) -> Graph:
     """Build the Wikibase-shaped graph of what ``sources`` state.
 
     :param preferences: values a curator prefers; they get preferred rank and alone stay truthy.
+    :param qids: QIDs a curator recorded for entities of this graph (see :func:`load_qids`).
     """
     statements: dict[tuple, _Statement] = {}
     metadata = Graph()
@@ -122,7 +199,7 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
                 f"{name} ({str(statistic)[len(BASE) + len('statistic/'):]})", lang="en")
         quotes = _quotes(graph)
         for s, p, o in graph:
-            if s == source or (s, RDF.type, RATS.Evidence) in graph or str(s).startswith(str(source) + "/"):
+            if (s, RDF.type, RATS.Evidence) in graph or str(s).startswith(str(source) + "/"):
                 continue
             for statement in _statements(graph, s, p, o, ontology):
                 key = (statement.subject, statement.prop, statement.value, statement.qualifiers)
@@ -134,10 +211,16 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
     _items(out, reference, ontology, {st.subject for st in statements.values()} |
            {st.value for st in statements.values() if isinstance(st.value, URIRef)} |
            {v for st in statements.values() for _, v in st.qualifiers if isinstance(v, URIRef)})
+    for source in metadata.subjects(RDF.type, RATS.Source):  # sources are items too: P248 points at them
+        title = metadata.value(source, RATS.title)
+        statistic_labels[item(source)] = title if title is not None else Literal(str(source).rsplit("/", 1)[1], lang="en")
     for local, label in statistic_labels.items():  # statistics are items of their own, named by measure
         out.add((local, RDF.type, WIKIBASE.Item))
         for prop in (RDFS.label, SKOS.prefLabel, SCHEMA.name):
             out.add((local, prop, label))
+    for entity, qid in (qids or {}).items():
+        if (item(entity), RDF.type, WIKIBASE.Item) in out:
+            out.add((item(entity), OWL.sameAs, WD[qid]))
     preferred = {}
     for preference in preferences:
         for statement in statements.values():
@@ -337,9 +420,6 @@ def _write(out: Graph, statement: _Statement, metadata: Graph, rank=(WIKIBASE.No
             out.add((ref, PR.P854, URIRef(str(url))))
         for quote in sorted(quotes):
             out.add((ref, PR.P1683, Literal(quote, lang="en")))
-        title = metadata.value(source, RATS.title)
-        out.add((item(source), RDF.type, WIKIBASE.Item))
-        out.add((item(source), RDFS.label, title if title is not None else Literal(str(source).rsplit("/", 1)[1], lang="en")))
 
 
 def _simple(out: Graph, node, prop: str, value, *, statement: bool):

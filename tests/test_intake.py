@@ -10,7 +10,7 @@ import pytest
 
 from kg.build import Project, build
 from kg.errors import BadRequest
-from kg.intake import Conflict, Intake, Rejected, from_rdf, read_files, recover
+from kg.intake import Conflict, Intake, Rejected, from_rdf, read_files
 from kg.namespaces import source_graph
 from kg.store import graph_names, oxigraph
 from kg.validate import SOURCE_GRAPHS, Validator
@@ -111,7 +111,7 @@ def test_crash_between_files_and_store_is_recovered(intake):
     intake.add(candidate)
     graph = source_graph("agreeing-source")
     intake.store.remove_graph(__import__("pyoxigraph").NamedNode(str(graph)))  # as if the store write was lost
-    assert recover(intake.store, intake.accepted_dir) == ["agreeing-source"]
+    assert intake.recover() == ["agreeing-source"]
     assert str(graph) in graph_names(intake.store, SOURCE_GRAPHS)
 
 
@@ -160,3 +160,66 @@ def test_files_must_be_a_mapping_and_text_or_one_rdf_file(intake, tmp_path):
     (tmp_path / "a.csv").write_text("x")
     with pytest.raises(BadRequest, match="give a mapping"):
         read_files([tmp_path / "a.csv"], vocabulary=intake.vocabulary, known=set())
+
+
+def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vocabulary, validator, tmp_path):
+    """Intake adds the source's part of the view; the result equals the view a full build makes."""
+    import shutil
+
+    import pyoxigraph as ox
+
+    from kg.intake import from_mapping
+    from kg.store import load_graphs, open_store, quads_of, refresh_default_graph
+    from kg.wikibase import WIKIBASE_GRAPH
+
+    held_back = "003_447af5d37e1149f2"
+    root = tmp_path / "project"
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes", "curation"):
+        shutil.copytree(project.root / folder, root / folder)
+    texts = {name: (root / folder / f"{held_back}{suffix}").read_text(encoding="utf-8")
+             for name, folder, suffix in (("mapping", "mappings", ".yaml"), ("text", "seeds", ".txt"))}
+    for folder, suffix in (("mappings", ".yaml"), ("seeds", ".txt")):
+        (root / folder / f"{held_back}{suffix}").unlink()
+    dataset = open_store(tmp_path / "store")
+    partial = build(Project(root)).dataset
+    load_graphs(dataset, partial.graphs())
+    store = oxigraph(dataset)
+    refresh_default_graph(store)
+    intake = Intake(store, validator, vocabulary, tmp_path / "accepted")
+    intake.add(from_mapping(texts["mapping"], texts["text"], source_id=held_back, vocabulary=vocabulary,
+                            known=intake.known(), name="mapping.yaml"))
+    full = ox.Store()  # the seeds with nothing held back, through the store so literals compare canonically
+    full.extend(quads_of([build(project).dataset.graph(WIKIBASE_GRAPH)]))
+    view = ox.NamedNode(str(WIKIBASE_GRAPH))
+    assert {q.triple for q in store.quads_for_pattern(None, None, None, view)} == \
+        {q.triple for q in full.quads_for_pattern(None, None, None, view)}
+
+
+def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, validator, vocabulary, tmp_path):
+    from kg.wikibase import BEST_RANK_REPAIR, Curation, load_preferences
+
+    curation_file = tmp_path / "preferred.yaml"
+    curation_file.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n"
+                             "  property: P580\n  value: 2022-11-08T00:00:00Z\n  reason: the organiser's own page\n")
+    store = oxigraph(writable_store)
+    intake = Intake(store, validator, vocabulary, tmp_path / "accepted",
+                    Curation(tuple(load_preferences(curation_file)), {}))
+    # the store was built without the preference: give the 2022 statement its preferred rank first
+    store.update("""PREFIX wikibase: <http://wikiba.se/ontology#>
+        DELETE { GRAPH ?g { ?s wikibase:rank wikibase:NormalRank } } INSERT { GRAPH ?g { ?s wikibase:rank wikibase:PreferredRank } }
+        WHERE { GRAPH ?g { ?s <http://www.wikidata.org/prop/statement/P580> "2022-11-08T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> } }""")
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "conference-8-in-2023", intake)
+    intake.add(candidate, override_reason="testing ranks")
+    rows = store.query("""PREFIX wikibase: <http://wikiba.se/ontology#>
+        SELECT ?start ?best WHERE { GRAPH ?g {
+          <https://w3id.org/sco-rats/wikibase/entity/meeting-rats-conference-8> <http://www.wikidata.org/prop/P580> ?s .
+          ?s <http://www.wikidata.org/prop/statement/P580> ?start .
+          BIND(EXISTS { ?s a wikibase:BestRank } AS ?best) } }""")
+    ranks = {str(r["start"].value)[:10]: r["best"].value == "true" for r in rows}
+    assert ranks == {"2022-11-08": True, "2023-11-14": False}
+    truthy = store.query("SELECT ?v WHERE { <https://w3id.org/sco-rats/wikibase/entity/meeting-rats-conference-8> "
+                         "<http://www.wikidata.org/prop/direct/P580> ?v }")
+    assert [str(r["v"].value)[:10] for r in truthy] == ["2022-11-08"]
+    before = set(store)
+    store.update(BEST_RANK_REPAIR)
+    assert set(store) == before  # the repair is idempotent

@@ -76,3 +76,43 @@ def test_http_routes(client):
     assert client.get("/export/wikibase", query_string={"entity": M8}).mimetype == "text/turtle"
     assert client.get("/export/nope").status_code == 400
     assert client.get("/export/quickstatements", query_string={"entity": "https://w3id.org/sco-rats/person/x"}).status_code == 404
+
+
+def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp_path):
+    """After a batch has created the source and series items, their QIDs go into
+    ``curation/qids.yaml`` and the next export writes S248 and P179 (test QIDs, not real ones)."""
+    from rdflib import URIRef
+
+    from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
+    from kg.quickstatements import export
+    from kg.wikibase import Curation, item
+
+    (tmp_path / "qids.yaml").write_text(
+        "- entity: https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a\n  qid: Q900000002\n  note: test batch\n"
+        "- entity: https://w3id.org/sco-rats/series/rats-conference\n  qid: Q900000001\n  note: test batch\n"
+        "- entity: https://w3id.org/sco-rats/source/003_447af5d37e1149f2\n  qid: Q900000003\n  note: test batch\n")
+    view = Curation.from_folder(tmp_path).view([m.stated for m in built.sources], built.dataset.graph(AUTHORITY_GRAPH),
+                                               built.dataset.graph(ONTOLOGY_GRAPH))
+    lines = export(view, item(URIRef(M8))).to_v1().splitlines()
+    by_property = {line.split("\t")[1]: line for line in lines[1:]}
+    assert "\tS248\tQ900000002\t" in by_property["P580"]
+    assert by_property["P179"].startswith("LAST\tP179\tQ900000001\tS248\tQ900000002\t")
+    for line in lines:
+        assert line == "CREATE" or LABEL.match(line) or STATEMENT.match(line), line
+    source_lines = export(view, item(URIRef("https://w3id.org/sco-rats/source/003_447af5d37e1149f2"))).to_v1()
+    assert source_lines.startswith('Q900000003\tP1476\ten:"Tashkent hosts RATS SCO conference')  # by QID, not created
+
+
+@pytest.mark.parametrize("text, message", [
+    ("- entity: https://w3id.org/sco-rats/source/x\n  qid: 900\n  note: n\n", "not a QID"),
+    ("- entity: http://example.org/x\n  qid: Q1\n  note: n\n", "not an entity IRI of this graph"),
+    ("- entity: https://w3id.org/sco-rats/source/x\n  qid: Q1\n", "entry 1: missing note"),
+    ("entity: x\n", "expected a list"),
+])
+def test_a_bad_qid_entry_is_refused_with_its_number(tmp_path, text, message):
+    from kg.errors import BadRequest
+    from kg.wikibase import load_qids
+
+    (tmp_path / "qids.yaml").write_text(text)
+    with pytest.raises(BadRequest, match=message):
+        load_qids(tmp_path / "qids.yaml")
