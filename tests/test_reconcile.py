@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from kg.reconcile import normalise
 
+SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "reconciliation-0.2.json").read_text())
+
+
+def conforms(document, definition: str) -> None:
+    """Validate ``document`` against one document type of the Reconciliation API 0.2 schemas."""
+    jsonschema.validate(document, {**SCHEMAS, "$ref": f"#/definitions/{definition}"},
+                        cls=jsonschema.Draft7Validator)
+
 
 def check_candidate(candidate: dict) -> None:
-    """The shape of a reconciliation candidate in the v0.2 schema."""
-    assert set(candidate) >= {"id", "name", "score", "match", "type"}
-    assert isinstance(candidate["id"], str) and isinstance(candidate["name"], str)
-    assert isinstance(candidate["score"], (int, float)) and isinstance(candidate["match"], bool)
-    assert all(set(t) == {"id", "name"} for t in candidate["type"])
+    """What this service adds to the schema: every candidate says whether it matches, and its types."""
+    assert isinstance(candidate["match"], bool) and all(set(t) == {"id", "name"} for t in candidate["type"])
+
+
+@pytest.mark.parametrize("document, definition", [
+    ({"q0": {"query": "x", "unknown": 1}}, "queryBatch"),
+    ({"q0": {"type": "Person"}}, "queryBatch"),
+    ({"q0": {"result": [{"id": "a", "name": "b"}]}}, "resultBatch"),
+    ({"versions": ["0.1"], "name": "n", "identifierSpace": "i", "schemaSpace": "s"}, "manifest"),
+    ({"result": [{"id": "Person"}]}, "suggestTypesResponse"),
+])
+def test_the_schemas_can_fail(document, definition):
+    with pytest.raises(jsonschema.ValidationError):
+        conforms(document, definition)
 
 
 def test_manifest(client):
     manifest = client.get("/reconcile").get_json()
+    conforms(manifest, "manifest")
     assert manifest["versions"] == ["0.1", "0.2"]
     assert manifest["identifierSpace"] == "https://w3id.org/sco-rats/"
     assert manifest["schemaSpace"] == "https://w3id.org/sco-rats/ontology#"
@@ -46,9 +66,11 @@ SPREADSHEET = {
 def test_batch_as_openrefine_sends_it(client):
     queries = {f"q{i}": {"query": name, "type": "", "type_strict": "should"} for i, name in enumerate(SPREADSHEET)}
     queries["q0"]["type"] = "Person"
+    conforms(queries, "queryBatch")
     response = client.post("/reconcile", data={"queries": json.dumps(queries)})
     assert response.status_code == 200
     body = response.get_json()
+    conforms(body, "resultBatch")
     assert set(body) == set(queries)
     for key, name in zip(queries, SPREADSHEET):
         expected_id, expected_match = SPREADSHEET[name]
@@ -64,7 +86,9 @@ def test_get_batch_types_limits_and_properties(client):
     queries = {"a": {"query": "Astana", "type": "City", "limit": 1},
                "b": {"query": "Tashkent", "type": "Person"},
                "c": {"query": "Tashkent", "properties": [{"pid": "country", "v": "state/uzbekistan"}], "limit": 2}}
+    conforms(queries, "queryBatch")
     body = client.get("/reconcile", query_string={"queries": json.dumps(queries)}).get_json()
+    conforms(body, "resultBatch")
     assert [c["id"] for c in body["a"]["result"]] == ["city/astana"]
     assert body["b"]["result"] == []
     assert body["c"]["result"][0]["id"] == "city/tashkent" and len(body["c"]["result"]) == 2
@@ -78,8 +102,10 @@ def test_subclasses_count_as_their_types(client):
 @pytest.mark.parametrize("kind, prefix, expected", [("entity", "mirz", "person/ruslan-mirzayev"),
                                                      ("type", "pers", "Person"), ("property", "coun", "country")])
 def test_suggest(client, kind, prefix, expected):
-    result = client.get(f"/reconcile/suggest/{kind}", query_string={"prefix": prefix}).get_json()["result"]
-    assert expected in [r["id"] for r in result]
+    body = client.get(f"/reconcile/suggest/{kind}", query_string={"prefix": prefix}).get_json()
+    conforms(body, {"entity": "suggestEntitiesResponse", "type": "suggestTypesResponse",
+                    "property": "suggestPropertiesResponse"}[kind])
+    assert expected in [r["id"] for r in body["result"]]
 
 
 def test_preview(client):
