@@ -31,6 +31,7 @@ from kg import sparql as sparql_protocol
 from kg.entity import describe as describe_entity
 from kg.entity import rdf_description, source_of
 from kg.errors import BadRequest, KGError, NotFound, QueryError
+from kg.cache import AnswerCache
 from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
@@ -84,6 +85,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         RATE_LIMIT=0,
         QUERY_TIMEOUT=30.0,
         MAX_RESULT_BYTES=50_000_000,
+        QUERY_CACHE_BYTES=64 * 1024 * 1024,
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     if config:
@@ -92,6 +94,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     app.extensions["kg"] = {
         "store": oxigraph(dataset),
         "queries": named_queries.load_queries(Path(app.config["QUERIES_DIR"])),
+        "cache": AnswerCache(int(app.config["QUERY_CACHE_BYTES"])),
     }
     if app.config["QUERY_WORKERS"]:
         app.extensions["kg"]["executor"] = QueryExecutor(
@@ -440,16 +443,25 @@ def _answer(query: str, dataset: dict, substitutions: dict | None = None) -> Res
     """Run a query (in a worker with a time limit when configured) and answer in the negotiated format."""
     results_mime, graph_mime = _query_formats()
     executor = _kg().get("executor")
-    if executor is not None:
-        answer = executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
-                                  substitutions=substitutions)
-    else:
-        answer = evaluate(_kg()["store"], query, dataset, results_mime, graph_mime,
-                          current_app.config["MAX_RESULT_BYTES"], substitutions)
+
+    def compute():
+        if executor is not None:
+            return executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
+                                    substitutions=substitutions)
+        return evaluate(_kg()["store"], query, dataset, results_mime, graph_mime,
+                        current_app.config["MAX_RESULT_BYTES"], substitutions)
+
+    key = (query, _frozen(dataset), _frozen(substitutions or {}), results_mime, graph_mime)
+    answer, hit = _kg()["cache"].get_or_compute(key, compute)
     content_type = answer.mime + ("" if answer.mime.endswith("json") else "; charset=utf-8")
     response = Response(answer.body, content_type=content_type)
     response.vary.add("Accept")
+    response.headers["X-Cache"] = "hit" if hit else "miss"
     return response
+
+
+def _frozen(mapping: dict) -> tuple:
+    return tuple(sorted((str(k), str(v)) for k, v in mapping.items()))
 
 
 def _query_formats() -> tuple[str | None, str | None]:
@@ -521,7 +533,8 @@ def show_source(source_id: str):
 
 
 def _store_changed() -> None:
-    """Let query workers see a write."""
+    """Let query workers see a write, and forget cached answers."""
+    _kg()["cache"].clear()
     executor = _kg().get("executor")
     if executor is not None:
         executor.refresh()

@@ -299,8 +299,10 @@ def bench_command(size, json_path, root):
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--rate-limit", default=600, show_default=True, type=int,
               help="Requests per minute per client address (0: no limit).")
+@click.option("--cache-mb", default=64, show_default=True, type=int,
+              help="Memory for cached query answers; any write empties it (0: no cache).")
 @reports_errors
-def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit):
+def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit, cache_mb):
     """Serve the store over HTTP with the production WSGI server (waitress)."""
     import waitress
 
@@ -310,7 +312,8 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
     if not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
     app = create_app(open_store(path), {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers,
-                                        "QUERY_TIMEOUT": timeout, "RATE_LIMIT": rate_limit})
+                                        "QUERY_TIMEOUT": timeout, "RATE_LIMIT": rate_limit,
+                                        "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024})
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="sco-rats-kg")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 
 from kg.store import to_oxigraph, to_rdflib
@@ -62,35 +63,170 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
     return constraints
 
 
-def run(constraints: list[SparqlConstraint], data: Graph) -> Graph:
-    """Evaluate ``constraints`` on ``data`` (which must hold the ontology's class hierarchy)."""
-    store = ox.Store()
-    store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
-    report = Graph()
-    report_node = BNode()
-    report.add((report_node, RDF.type, SH.ValidationReport))
-    conforms = True
+@dataclass(frozen=True)
+class CoreConstraint:
+    """One SHACL Core constraint of a property shape, compiled to a query over source graphs.
+
+    The query returns ``?g`` (the source graph), ``?this`` and, for value-based
+    components, ``?value``: each row is a result, as pySHACL would find validating that
+    source graph alone with the reference data.
+    """
+
+    shape: BNode | URIRef
+    component: URIRef
+    path: URIRef | None
+    severity: URIRef
+    query: str
+    messages: tuple[str, ...]
+
+
+CORE_KEYS = {SH.path, SH.message, SH.name, SH.description, SH.severity, SH.minCount, SH.maxCount, SH.datatype,
+             SH["or"], SH["class"], SH.minInclusive, SH.minLength}
+"""What a property shape may say for :func:`compile_core` to run it exactly."""
+
+
+def compile_core(shapes: Graph, graphs: str) -> list[CoreConstraint]:
+    """Compile the property shapes of ``shapes`` (SHACL Core) to queries over the named graphs
+    whose IRIs start with ``graphs``; types of values are looked up in the default graph.
+
+    Targets may be classes (subclasses included) or objects of a property. Components:
+    min/max count, datatype, an ``sh:or`` of datatypes, class, min inclusive, min length.
+
+    :raises ValueError: a shape uses something this compiler does not run exactly.
+    """
+    constraints = []
+    for shape in sorted(set(shapes.subjects(SH.property, None)), key=str):
+        targets = []
+        for cls in shapes.objects(shape, SH.targetClass):  # typed in the source, subclasses from the ontology
+            targets.append(f"?type <{RDFS.subClassOf}>* <{cls}> . GRAPH ?g {{ ?this <{RDF.type}> ?type }}")
+        for prop in shapes.objects(shape, SH.targetObjectsOf):
+            targets.append(f"GRAPH ?g {{ ?subject <{prop}> ?this }}")
+        if not targets or any((shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.target)):
+            raise ValueError(f"{shape}: the native engine runs class and objects-of targets only")
+        target = " UNION ".join(f"{{ {t} }}" for t in targets)
+        for node in shapes.objects(shape, SH.property):
+            unknown = {p for p in shapes.predicates(node, None)} - CORE_KEYS
+            if unknown:
+                raise ValueError(f"{shape}: the native engine cannot run {', '.join(sorted(map(str, unknown)))}")
+            constraints.extend(_core_constraints(shapes, node, target, graphs))
+    return constraints
+
+
+def _core_constraints(shapes: Graph, node, target: str, graphs: str):
+    raw_path = shapes.value(node, SH.path)
+    if isinstance(raw_path, URIRef):
+        path, result_path = f"<{raw_path}>", raw_path
+    else:
+        steps = list(Collection(shapes, raw_path))
+        if not steps or not all(isinstance(step, URIRef) for step in steps):
+            raise ValueError(f"{node}: the native engine runs predicate paths and sequences of predicates only")
+        path, result_path = "/".join(f"<{step}>" for step in steps), None
+    severity = shapes.value(node, SH.severity) or SH.Violation
+    messages = tuple(str(m) for m in shapes.objects(node, SH.message))
+    scope = f'FILTER (STRSTARTS(STR(?g), "{graphs}"))'
+    focus = f"{target} {scope}"
+    values = f"{target} GRAPH ?g {{ ?this {path} ?value }} {scope}"
+
+    def make(component, query):
+        return CoreConstraint(node, component, result_path, severity, query, messages)
+
+    for count in shapes.objects(node, SH.minCount):
+        yield make(SH.MinCountConstraintComponent, f"""
+            SELECT ?g ?this WHERE {{ {{ SELECT DISTINCT ?g ?this WHERE {{ {focus} }} }}
+              OPTIONAL {{ GRAPH ?g {{ ?this {path} ?value }} }} }}
+            GROUP BY ?g ?this HAVING (COUNT(DISTINCT ?value) < {int(count)})""")
+    for count in shapes.objects(node, SH.maxCount):
+        yield make(SH.MaxCountConstraintComponent, f"""
+            SELECT ?g ?this WHERE {{ {values} }} GROUP BY ?g ?this HAVING (COUNT(DISTINCT ?value) > {int(count)})""")
+    for datatype in shapes.objects(node, SH.datatype):
+        yield make(SH.DatatypeConstraintComponent, f"""
+            SELECT DISTINCT ?g ?this ?value WHERE {{ {values}
+              FILTER (!isLiteral(?value) || DATATYPE(?value) != <{datatype}>) }}""")
+    for alternatives in shapes.objects(node, SH["or"]):
+        datatypes = []
+        for member in Collection(shapes, alternatives):
+            if set(shapes.predicates(member, None)) != {SH.datatype}:
+                raise ValueError(f"{node}: the native engine runs sh:or of datatypes only")
+            datatypes.append(f"<{shapes.value(member, SH.datatype)}>")
+        yield make(SH.OrConstraintComponent, f"""
+            SELECT DISTINCT ?g ?this ?value WHERE {{ {values}
+              FILTER (!isLiteral(?value) || DATATYPE(?value) NOT IN ({", ".join(datatypes)})) }}""")
+    for cls in shapes.objects(node, SH["class"]):
+        yield make(SH.ClassConstraintComponent, f"""
+            SELECT DISTINCT ?g ?this ?value WHERE {{ {values}
+              FILTER NOT EXISTS {{ ?value <{RDF.type}>/<{RDFS.subClassOf}>* <{cls}> }} }}""")
+    for bound in shapes.objects(node, SH.minInclusive):
+        yield make(SH.MinInclusiveConstraintComponent, f"""
+            SELECT DISTINCT ?g ?this ?value WHERE {{ {values}
+              FILTER (!COALESCE(?value >= {to_oxigraph(bound)}, false)) }}""")
+    for length in shapes.objects(node, SH.minLength):
+        yield make(SH.MinLengthConstraintComponent, f"""
+            SELECT DISTINCT ?g ?this ?value WHERE {{ {values}
+              FILTER (isBlank(?value) || STRLEN(STR(?value)) < {int(length)}) }}""")
+
+
+COUNTS = (SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent)
+"""Components whose results have no value node."""
+
+
+def run_core(constraints: list[CoreConstraint], store: ox.Store) -> Graph:
+    """Evaluate compiled core constraints on ``store``; return a SHACL results graph."""
+    report = _Results(store)
+    for constraint in constraints:
+        for row in store.query(constraint.query):
+            value = None if constraint.component in COUNTS else row["value"]
+            report.add(constraint.severity, constraint.shape, None, constraint.component, to_rdflib(row["this"]),
+                       constraint.path, to_rdflib(value) if value is not None else None,
+                       [(m, {}) for m in constraint.messages])
+    return report.graph()
+
+
+def run(constraints: list[SparqlConstraint], store: ox.Store) -> Graph:
+    """Evaluate SPARQL ``constraints`` on the default graph of ``store`` (which must hold the
+    ontology's class hierarchy); return a SHACL results graph."""
+    report = _Results(store)
     for constraint in constraints:
         solutions = store.query(constraint.query)
         for solution in solutions:
             bound = {v.value: to_rdflib(solution[v]) for v in solutions.variables if solution[v] is not None}
-            result = BNode()
-            report.add((report_node, SH.result, result))
-            report.add((result, RDF.type, SH.ValidationResult))
-            report.add((result, SH.focusNode, bound["this"]))
-            report.add((result, SH.resultSeverity, constraint.severity))
-            report.add((result, SH.sourceShape, constraint.shape))
-            report.add((result, SH.sourceConstraint, constraint.node))
-            report.add((result, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            if "path" in bound:
-                report.add((result, SH.resultPath, bound["path"]))
-            if "value" in bound:
-                report.add((result, SH.value, bound["value"]))
-            for message in constraint.messages:
-                report.add((result, SH.resultMessage, Literal(_format(message, bound, data))))
-            conforms = conforms and constraint.severity != SH.Violation
-    report.add((report_node, SH.conforms, Literal(conforms)))
-    return report
+            report.add(constraint.severity, constraint.shape, constraint.node, SH.SPARQLConstraintComponent,
+                       bound["this"], bound.get("path"), bound.get("value"),
+                       [(m, bound) for m in constraint.messages])
+    return report.graph()
+
+
+class _Results:
+    """A SHACL validation report graph with the fields pySHACL writes."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.report = Graph()
+        self.node = BNode()
+        self.report.add((self.node, RDF.type, SH.ValidationReport))
+        self.conforms = True
+
+    def add(self, severity, shape, constraint, component, focus, path, value, messages) -> None:
+        result = BNode()
+        report = self.report
+        report.add((self.node, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.focusNode, focus))
+        report.add((result, SH.resultSeverity, severity))
+        report.add((result, SH.sourceShape, shape))
+        if constraint is not None:
+            report.add((result, SH.sourceConstraint, constraint))
+        report.add((result, SH.sourceConstraintComponent, component))
+        if path is not None:
+            report.add((result, SH.resultPath, path))
+        if value is not None:
+            report.add((result, SH.value, value))
+        for message, bound in messages:
+            report.add((result, SH.resultMessage, Literal(_format(message, bound, self.store))))
+        self.conforms = self.conforms and severity != SH.Violation
+
+    def graph(self) -> Graph:
+        self.report.add((self.node, SH.conforms, Literal(self.conforms)))
+        return self.report
 
 
 def _bind_targets(select: str, target: URIRef) -> str:
@@ -113,14 +249,16 @@ def _prefixes(shapes: Graph, constraint: BNode) -> str:
     return "\n".join(sorted(set(lines))) + "\n"
 
 
-def _format(message: str, bound: dict, data: Graph) -> str:
+def _format(message: str, bound: dict, store: ox.Store) -> str:
     def replace(match):
         term = bound.get(match.group(1))
         if term is None:
             return match.group(0)
         if isinstance(term, Literal):
             return str(term)
-        label = data.value(term, SKOS.prefLabel) or data.value(term, RDFS.label)
-        return str(label) if label is not None else str(term)
+        for predicate in (SKOS.prefLabel, RDFS.label):
+            for quad in store.quads_for_pattern(to_oxigraph(term), to_oxigraph(predicate), None, ox.DefaultGraph()):
+                return quad.object.value
+        return str(term)
 
     return re.sub(r"\{[?$](\w+)\}", replace, message)

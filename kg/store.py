@@ -64,6 +64,11 @@ def quads_of(graphs: Iterable[Graph]) -> list[ox.Quad]:
     return quads
 
 
+def default_graph_quads(graph: Graph) -> list[ox.Quad]:
+    """Return the triples of ``graph`` as quads of the default graph."""
+    return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+
+
 def add_graphs(store: ox.Store, graphs: Iterable[Graph]) -> list[ox.Quad]:
     """Add each graph to its named graph and to the default graph (the merge), in one transaction."""
     quads = quads_of(graphs)

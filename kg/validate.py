@@ -20,18 +20,20 @@ Shapes targeting a class also reach its subclasses (a ``CouncilMeeting`` is a ``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
 from kg import native_shacl
 from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, RATS, bind_prefixes
 from kg.ontology import load_ontology
 from kg.report import ValidationReport, build_report
-from kg.store import graph_names, read_graphs, to_rdflib
+from kg.store import default_graph_quads, graph_names, quads_of, read_graphs, to_oxigraph, to_rdflib
 
 SOURCE_SHAPES = "source.ttl"
 """Shapes every source graph must satisfy on its own."""
@@ -105,13 +107,14 @@ def with_types(data: Graph, ontology: Graph) -> Graph:
 
 
 ENGINES = ("oxigraph", "pyshacl")
-"""How the consistency shapes run: as whole-graph Oxigraph queries (fast), or by pySHACL
-(the reference engine). Both give the same findings; ``tests/test_native_shacl.py`` checks it."""
+"""How the shapes run: compiled to Oxigraph queries (``kg/native_shacl.py``, fast, on the
+store itself), or by pySHACL (the reference engine). Both give the same findings;
+``tests/test_native_shacl.py`` checks it."""
 
 
 @dataclass(frozen=True)
 class Validator:
-    """The ontology and both shape groups, loaded once."""
+    """The ontology and both shape groups, loaded and compiled once."""
 
     ontology: Graph
     source_shapes: Graph
@@ -129,38 +132,96 @@ class Validator:
             engine=engine,
         )
 
+    @cached_property
+    def _core(self) -> list:
+        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS)
+
+    @cached_property
+    def _sparql(self) -> list:
+        return native_shacl.compile_shapes(self.consistency_shapes)
+
+    @cached_property
+    def _ontology_quads(self) -> list:
+        return default_graph_quads(self.ontology)
+
     def check_consistency(self, union: Graph) -> Graph:
         """Run the consistency shapes on ``union`` with the configured engine; return the results."""
         if self.engine == "pyshacl":
             return validate(union, shapes=self.consistency_shapes, ontology=self.ontology).graph
-        return native_shacl.run(native_shacl.compile_shapes(self.consistency_shapes), with_types(union, self.ontology))
+        return native_shacl.run(self._sparql, self._scratch(default_graph_quads(union)))
 
     def check(self, sources: list[Graph], reference: Graph, context: Graph | None = None,
               *, candidate_source: str | None = None) -> ValidationReport:
         """Check each graph of ``sources`` alone, then all of them (and ``context``) together."""
-        results = Graph()
         union = Graph()
         union += reference
         for graph in sources:
-            results += validate(graph + reference, shapes=self.source_shapes, ontology=self.ontology).graph
             union += graph
         if context is not None:
             union += context
+        if self.engine != "pyshacl":
+            return self._explain(self._scratch(default_graph_quads(union), named=quads_of(sources)), candidate_source)
+        results = Graph()
+        for graph in sources:
+            results += validate(graph + reference, shapes=self.source_shapes, ontology=self.ontology).graph
         results += self.check_consistency(union)
         return build_report(results, union, self.ontology, candidate_source=candidate_source)
 
     def validate_store(self, store: ox.Store) -> ValidationReport:
-        """Validate every source graph in ``store`` and their union."""
-        sources = [read_graphs(store, [name]) for name in graph_names(store, SOURCE_GRAPHS)]
-        return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]))
+        """Validate every source graph in ``store`` and their union.
+
+        The native engine runs on the store itself (its default graph is the merge of the
+        named graphs, ontology included) and reads only what it needs to explain its
+        findings; pySHACL needs every graph copied into rdflib.
+        """
+        if self.engine == "pyshacl":
+            sources = [read_graphs(store, [name]) for name in graph_names(store, SOURCE_GRAPHS)]
+            return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]))
+        return self._explain(store, scratch=False)
 
     def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph) -> ValidationReport:
-        """Validate a submitted source against what it touches in ``store``; change nothing."""
-        known = read_graphs(store, [str(AUTHORITY_GRAPH)])
-        known += reference
-        context = neighbourhood(store, mentioned_entities(stated))
+        """Validate a submitted source against what it touches in ``store``; change nothing.
+
+        The candidate, its neighbourhood (:func:`neighbourhood`) and the reference data on
+        both go into a scratch in-memory store, and the compiled shapes run there.
+        """
+        if not isinstance(stated.identifier, URIRef):  # the source shapes check it as a source graph
+            named = Graph(identifier=GRAPH["source/candidate"])
+            named += stated
+            stated = named
         source = next(stated.subjects(RDF.type, RATS.Source), None)
-        return self.check([stated], known, context, candidate_source=str(source) if source else None)
+        source = str(source) if source else None
+        context = neighbourhood(store, stated)
+        candidate = default_graph_quads(stated) + default_graph_quads(reference)
+        context += authority_on(store, context + [q.triple for q in candidate])
+        if self.engine == "pyshacl":
+            return self.check([stated], reference + _rdflib(context), candidate_source=source)
+        scratch = self._scratch(candidate + [ox.Quad(t.subject, t.predicate, t.object) for t in context],
+                                named=quads_of([stated]))
+        return self._explain(scratch, source)
+
+    def _scratch(self, quads: list[ox.Quad], named: list[ox.Quad] = ()) -> ox.Store:
+        """An in-memory store: ``quads`` and the ontology in the default graph, and ``named``
+        (the sources the source shapes check alone) in their own graphs."""
+        scratch = ox.Store()
+        scratch.extend(self._ontology_quads)
+        scratch.extend(quads)
+        scratch.extend(named)
+        return scratch
+
+    def _explain(self, store: ox.Store, candidate_source: str | None = None, *, scratch: bool = True) -> ValidationReport:
+        """Run the compiled shapes on ``store`` and explain each finding with what the store
+        says about its focus node: its statements, their evidence, the labels of the values.
+
+        :param scratch: ``store`` is a scratch store (everything in its default graph), not the
+            graph's own store (statements in source graphs, reference data in the authority graph).
+        """
+        results = native_shacl.run_core(self._core, store) + native_shacl.run(self._sparql, store)
+        focus = {ox.NamedNode(str(f)) for f in results.objects(None, SH.focusNode) if isinstance(f, URIRef)}
+        explained = closure(store, focus, sources_only=not scratch)
+        explained += authority_on(store, explained + [ox.Triple(f, f, f) for f in focus],
+                                  graph=None if scratch else str(AUTHORITY_GRAPH))
+        return build_report(results, _rdflib(explained), self.ontology, candidate_source=candidate_source)
 
 
 def mentioned_entities(graph: Graph) -> set[URIRef]:
@@ -177,14 +238,10 @@ def mentioned_entities(graph: Graph) -> set[URIRef]:
     return entities
 
 
-_NODES = """
+_PARTNERS = """
 SELECT DISTINCT ?node WHERE {
-  VALUES ?entity { %s }
-  GRAPH ?g {
-    { BIND (?entity AS ?node) ?node ?p ?o }
-    UNION
-    { ?node ?p ?entity . FILTER (?p NOT IN (rdf:subject, rdf:object)) }
-  }
+  VALUES (?p1 ?v1 ?p2 ?v2) { %s }
+  GRAPH ?g { ?node ?p1 ?v1 . ?node ?p2 ?v2 }
   FILTER (STRSTARTS(STR(?g), "%s"))
 }"""
 
@@ -192,7 +249,7 @@ _CLOSURE = """
 CONSTRUCT { ?node ?p ?o . ?ev ?evp ?evo . ?target ?tp ?to . ?selector ?sp ?so . ?source ?srcp ?srco . }
 WHERE {
   VALUES ?node { %s }
-  GRAPH ?g {
+  %s {
     { ?node ?p ?o }
     UNION
     { ?ev rdf:subject ?node ; ?evp ?evo }
@@ -203,25 +260,67 @@ WHERE {
     UNION
     { ?ev rdf:subject ?node ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
   }
-  FILTER (STRSTARTS(STR(?g), "%s"))
+  %s
 }"""
+
+_DESCRIBED = """
+CONSTRUCT { ?node ?p ?o } WHERE { VALUES ?node { %s } %s { ?node ?p ?o } }"""
 
 _PREFIXES = {"rdf": str(RDF), "oa": "http://www.w3.org/ns/oa#"}
 
 
-def neighbourhood(store: ox.Store, entities: set[URIRef]) -> Graph:
-    """Return what the source graphs in ``store`` say about ``entities`` and the nodes pointing at them.
+def neighbourhood(store: ox.Store, candidate: Graph) -> list[ox.Triple]:
+    """Return the part of ``store`` that the consistency shapes compare ``candidate`` with.
 
-    The result also holds the evidence of every such triple, with its quote, offsets and
-    source record, so a report can name the existing sources in their own words.
+    That is what the source graphs say about the entities the candidate names; the nodes
+    that share two or more statements with a node of the candidate (the same meeting and
+    state for a participation, the same series and start date for a meeting, the same post
+    and date for a holding); and the evidence of all these, with quotes, offsets and source
+    records (:func:`authority_on` adds the reference data). Nodes sharing a single
+    statement are left out: every participation of a state the candidate names does not
+    bear on it, and it is what made the neighbourhood grow with the graph.
     """
-    graph = Graph()
+    entities = mentioned_entities(candidate)
     if not entities:
-        return graph
-    values = " ".join(f"<{e}>" for e in sorted(entities))
-    nodes = {s["node"] for s in store.query(_NODES % (values, SOURCE_GRAPHS), prefixes=_PREFIXES)}
-    nodes |= {ox.NamedNode(str(e)) for e in entities}
+        return []
+    evidence = set(candidate.subjects(RDF.type, RATS.Evidence))
+    rows = set()
+    for node in set(candidate.subjects()) - evidence:
+        pairs = sorted((p, o) for p, o in candidate.predicate_objects(node)
+                       if p != RDF.type and not (isinstance(o, URIRef) and "/evidence/" in str(o)))
+        for i, (p1, v1) in enumerate(pairs):
+            for p2, v2 in pairs[i + 1:]:
+                rows.add(" ".join(str(to_oxigraph(t)) for t in (p1, v1, p2, v2)))
+    nodes = {ox.NamedNode(str(e)) for e in entities}
+    if rows:
+        values = " ".join(f"({row})" for row in sorted(rows))
+        nodes |= {s["node"] for s in store.query(_PARTNERS % (values, SOURCE_GRAPHS))}
+    return closure(store, nodes)
+
+
+def closure(store: ox.Store, nodes: set, *, sources_only: bool = True) -> list[ox.Triple]:
+    """What the source graphs (or, with ``sources_only=False``, the default graph) say about
+    ``nodes``, with the evidence of each triple (quote, offsets, source record)."""
     values = " ".join(str(n) for n in sorted(nodes, key=str) if isinstance(n, ox.NamedNode))
-    for triple in store.query(_CLOSURE % (values, SOURCE_GRAPHS), prefixes=_PREFIXES):
+    if not values:
+        return []
+    scope = ("GRAPH ?g", f'FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}"))') if sources_only else ("", "")
+    return list(store.query(_CLOSURE % (values, *scope), prefixes=_PREFIXES))
+
+
+def authority_on(store: ox.Store, triples, *, graph: str | None = str(AUTHORITY_GRAPH)) -> list[ox.Triple]:
+    """Return what the authority data (or, with ``graph=None``, the default graph) says about
+    the entities of our namespace in ``triples``: their types, labels, countries."""
+    described = {t.value for triple in triples for t in (triple.subject, triple.object)
+                 if isinstance(t, ox.NamedNode) and t.value.startswith(BASE) and "/evidence/" not in t.value}
+    if not described:
+        return []
+    values = " ".join(f"<{t}>" for t in sorted(described))
+    return list(store.query(_DESCRIBED % (values, f"GRAPH <{graph}>" if graph else "")))
+
+
+def _rdflib(triples) -> Graph:
+    graph = Graph()
+    for triple in triples:
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return graph
