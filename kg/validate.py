@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
-from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
@@ -252,13 +252,15 @@ WHERE {
   %s {
     { ?node ?p ?o }
     UNION
-    { ?ev rdf:subject ?node ; ?evp ?evo }
+    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; ?evp ?evo }
     UNION
-    { ?ev rdf:subject ?node ; oa:hasTarget ?target . ?target ?tp ?to }
+    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget ?target . ?target ?tp ?to }
     UNION
-    { ?ev rdf:subject ?node ; oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so }
+    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so }
     UNION
-    { ?ev rdf:subject ?node ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
+    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
+    # every source types the states and series it names: that evidence bears on no finding
+    FILTER (!BOUND(?stated) || ?stated != rdf:type)
   }
   %s
 }"""
@@ -283,11 +285,16 @@ def neighbourhood(store: ox.Store, candidate: Graph) -> list[ox.Triple]:
     entities = mentioned_entities(candidate)
     if not entities:
         return []
-    evidence = set(candidate.subjects(RDF.type, RATS.Evidence))
+    records = set(candidate.subjects(RDF.type, RATS.Evidence)) | set(candidate.subjects(RDF.type, RATS.Source))
     rows = set()
-    for node in set(candidate.subjects()) - evidence:
+    for node in set(candidate.subjects()) - records:
+        if not isinstance(node, URIRef) or "/evidence/" in str(node):
+            continue  # quotes and offsets are shared by chance, not by meaning
+        # a key is made of instance values (a meeting, a state, a date), never of vocabulary
+        # (a role, a qualifier): "member" is shared by every membership of the graph
         pairs = sorted((p, o) for p, o in candidate.predicate_objects(node)
-                       if p != RDF.type and not (isinstance(o, URIRef) and "/evidence/" in str(o)))
+                       if p != RDF.type and (isinstance(o, Literal) or (
+                           str(o).startswith(BASE) and "#" not in str(o) and "/evidence/" not in str(o))))
         for i, (p1, v1) in enumerate(pairs):
             for p2, v2 in pairs[i + 1:]:
                 rows.add(" ".join(str(to_oxigraph(t)) for t in (p1, v1, p2, v2)))
