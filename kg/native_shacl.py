@@ -1,4 +1,5 @@
-"""Run SHACL-SPARQL node shapes as whole-graph queries on Oxigraph.
+"""Run SHACL shapes as whole-graph queries on Oxigraph: SHACL-SPARQL node shapes, and the
+SHACL Core property shapes of ``shapes/source.ttl`` compiled to queries (:func:`compile_core`).
 
 pySHACL evaluates a SPARQL-based constraint once per focus node with rdflib's SPARQL
 engine: about a second per shape on the seed graph, and linear in the number of focus

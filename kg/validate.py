@@ -1,4 +1,4 @@
-"""Validate graphs against the SHACL shapes in ``shapes/`` with pySHACL.
+"""Validate graphs against the SHACL shapes in ``shapes/``.
 
 Two groups of shapes, two scopes:
 
@@ -6,15 +6,19 @@ Two groups of shapes, two scopes:
   source graph (with the reference data, for the types of the entities it names);
 * ``shapes/consistency.ttl``: contradictions between sources, checked on the union.
 
+Both run as Oxigraph queries (``kg/native_shacl.py``) on the store itself; pySHACL is the
+reference engine (``engine="pyshacl"``) and a test checks both find the same.
+
 A new source is checked against the *neighbourhood* it touches, not the whole graph: the
-entities it names, every node that points at them (participations, memberships, holdings,
-statistics, meetings of the same series), and the evidence and source records of all
-those. Every consistency shape looks no further than that, so the findings for those
-entities are the same as a whole-graph validation gives (``tests/test_validate.py`` checks
-this on a generated graph with planted contradictions).
+entities it names, the nodes sharing two instance values with one of its nodes (the same
+meeting and state, the same series and start date), and the evidence and source records of
+those. The consistency shapes look no further than that, so the findings for those entities
+are the same as a whole-graph validation gives (``tests/test_validate.py`` checks this on a
+generated graph with planted contradictions).
 
 Shapes targeting a class also reach its subclasses (a ``CouncilMeeting`` is a ``Meeting``):
-:func:`with_types` adds the superclasses of every asserted type before pySHACL runs.
+the compiled queries follow ``rdfs:subClassOf*`` in the ontology, and for pySHACL
+:func:`with_types` adds the superclasses of every asserted type.
 """
 
 from __future__ import annotations
