@@ -165,7 +165,9 @@ class Intake:
     def check(self, candidate: Candidate) -> ValidationReport:
         """Validate ``candidate`` against the graph it touches; change nothing."""
         self._refuse_duplicate(candidate)
-        stated = candidate.stated + candidate.inferred
+        stated = Graph(identifier=candidate.stated.identifier)  # checked as the source graph it will be
+        stated += candidate.stated
+        stated += candidate.inferred
         return self.validator.validate_candidate(self.store, stated, candidate.reference)
 
     def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
@@ -260,8 +262,6 @@ def accepted_graph_files(accepted_dir: Path) -> list[Path]:
 
 def _is_accepted(folder: Path) -> bool:
     return folder.is_dir() and not folder.name.startswith(".") and (folder / "accepted.json").exists()
-
-
 
 
 def _check_id(source_id: str) -> None:

@@ -186,13 +186,11 @@ class Validator:
     def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph) -> ValidationReport:
         """Validate a submitted source against what it touches in ``store``; change nothing.
 
+        ``stated`` is named as its source graph: the source shapes check that graph alone.
+
         The candidate, its neighbourhood (:func:`neighbourhood`) and the reference data on
         both go into a scratch in-memory store, and the compiled shapes run there.
         """
-        if not isinstance(stated.identifier, URIRef):  # the source shapes check it as a source graph
-            named = Graph(identifier=GRAPH["source/candidate"])
-            named += stated
-            stated = named
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
         context = neighbourhood(store, stated)

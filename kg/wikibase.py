@@ -86,6 +86,19 @@ class Preference:
 
 def load_preferences(path) -> list[Preference]:
     """Read ``curation/preferred.yaml``: a list of ``{item, property, value, reason}``."""
+    preferences = []
+    for _, entry in _curation_entries(path, ("item", "property", "value", "reason")):
+        target = entry["item"]
+        preferences.append(Preference(item(URIRef(target)) if target.startswith(BASE) and not target.startswith(str(KGWD))
+                                      else URIRef(target), entry["property"], entry["value"], entry["reason"]))
+    return preferences
+
+
+def _curation_entries(path, keys: tuple[str, ...]):
+    """Yield the entries of a curation file, each a mapping with every one of ``keys``.
+
+    :raises BadRequest: naming the file and the entry's number, for anything else.
+    """
     from pathlib import Path
 
     from kg.errors import BadRequest
@@ -93,17 +106,15 @@ def load_preferences(path) -> list[Preference]:
 
     path = Path(path)
     if not path.exists():
-        return []
+        return
     entries = load_yaml(path.read_text(encoding="utf-8"), name=str(path)) or []
-    preferences = []
+    if not isinstance(entries, list):
+        raise BadRequest(f"{path}: expected a list of {{{', '.join(keys)}}} entries")
     for number, entry in enumerate(entries, start=1):
-        missing = [k for k in ("item", "property", "value", "reason") if not (isinstance(entry, dict) and entry.get(k))]
+        missing = [k for k in keys if not (isinstance(entry, dict) and entry.get(k))]
         if missing:
             raise BadRequest(f"{path}, entry {number}: missing {', '.join(missing)}")
-        target = entry["item"]
-        preferences.append(Preference(item(URIRef(target)) if target.startswith(BASE) and not target.startswith(str(KGWD))
-                                      else URIRef(target), entry["property"], entry["value"], entry["reason"]))
-    return preferences
+        yield number, entry
 
 
 QID = re.compile(r"Q[1-9][0-9]*")
@@ -153,22 +164,10 @@ def load_qids(path) -> dict[URIRef, str]:
     Each entry is ``{entity, qid, note}``: an entity IRI of this graph, the QID, and where it
     comes from (a batch, a search by hand).
     """
-    from pathlib import Path
-
     from kg.errors import BadRequest
-    from kg.yamlfile import load_yaml
 
-    path = Path(path)
-    if not path.exists():
-        return {}
-    entries = load_yaml(path.read_text(encoding="utf-8"), name=str(path)) or []
-    if not isinstance(entries, list):
-        raise BadRequest(f"{path}: expected a list of {{entity, qid, note}} entries")
     qids: dict[URIRef, str] = {}
-    for number, entry in enumerate(entries, start=1):
-        missing = [k for k in ("entity", "qid", "note") if not (isinstance(entry, dict) and entry.get(k))]
-        if missing:
-            raise BadRequest(f"{path}, entry {number}: missing {', '.join(missing)}")
+    for number, entry in _curation_entries(path, ("entity", "qid", "note")):
         entity, qid = str(entry["entity"]), str(entry["qid"])
         if not entity.startswith(BASE):
             raise BadRequest(f"{path}, entry {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
