@@ -36,7 +36,7 @@ from kg.mapper import map_source
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.ontology import Vocabulary
 from kg.report import ValidationReport
-from kg.store import add_graphs, graph_names, parse_nquads, quads_of, read_graphs
+from kg.store import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
 from kg.validate import SOURCE_GRAPHS, Validator, mentioned_entities
 from kg.wikibase import BEST_RANK_REPAIR, Curation
 
@@ -107,7 +107,7 @@ def from_rdf(data: str, *, format_: str, name: str, vocabulary: Vocabulary, know
     _check_id(source_id)
     _check_terms(graph, vocabulary, name)
     typed = set(graph.subjects(RDF.type, None))
-    for entity in sorted(mentioned_entities(graph)):
+    for entity in sorted(URIRef(e) for e in mentioned_entities(default_graph_quads(graph))):
         if entity not in known and entity not in typed:
             raise BadRequest(f"{name}: unknown entity {entity}: it is neither in the authority data nor typed here")
     stated = Graph(identifier=source_graph(source_id))

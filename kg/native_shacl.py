@@ -23,6 +23,9 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 from kg.store import to_oxigraph, to_rdflib
 
@@ -37,6 +40,9 @@ class SparqlConstraint:
     severity: URIRef
     query: str
     messages: tuple[str, ...]
+    join_keys: tuple[tuple[str, ...], ...] = ()
+    """The sets of predicates whose values this constraint compares between ``$this`` and
+    another node (:func:`join_keys`)."""
 
 
 def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
@@ -60,8 +66,45 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
             messages = tuple(str(m) for m in shapes.objects(node, SH.message)) or \
                 tuple(str(m) for m in shapes.objects(shape, SH.message))
             constraints.append(SparqlConstraint(shape, node, targets[0], severity,
-                                                prefixes + _bind_targets(str(select), targets[0]), messages))
+                                                prefixes + _bind_targets(str(select), targets[0]), messages,
+                                                join_keys(prefixes + str(select))))
     return constraints
+
+
+def join_keys(select: str) -> tuple[tuple[str, ...], ...]:
+    """Return the sets of predicates through which ``select`` relates ``$this`` to another node.
+
+    In ``$this rats:meeting ?m ; rats:participant ?s . ?other rats:meeting ?m ;
+    rats:participant ?s`` the key is (meeting, participant): a finding on ``$this`` can only
+    involve nodes sharing those values with it. Each branch of a ``UNION`` gives its own key.
+    Read from the query's algebra, so a shape cannot declare one thing and do another; a
+    new source's neighbourhood (``kg.validate.neighbourhood``) is found through them.
+    """
+    algebra = prepareQuery(select).algebra
+    this = Variable("this")
+    keys = set()
+    for triples in _alternatives(algebra):
+        own = {(p, o) for s, p, o in triples if s == this and isinstance(p, URIRef) and isinstance(o, Variable)}
+        shared = {p for s, p, o in triples if isinstance(s, Variable) and s != this and (p, o) in own}
+        if shared:
+            keys.add(tuple(sorted(str(p) for p in shared)))
+    return tuple(sorted(keys))
+
+
+def _alternatives(node) -> list[list]:
+    """The triple patterns of each way ``node`` (a SPARQL algebra node) can match: one list
+    per combination of ``UNION`` branches. Patterns inside filters are not followed."""
+    if not isinstance(node, CompValue):
+        return [[]]
+    if node.name == "BGP":
+        return [list(node.triples)]
+    if node.name == "Union":
+        return _alternatives(node.p1) + _alternatives(node.p2)
+    combined = [[]]
+    for part in ("p", "p1", "p2"):
+        if isinstance(node.get(part), CompValue):
+            combined = [a + b for a in combined for b in _alternatives(node[part])]
+    return combined
 
 
 @dataclass(frozen=True)

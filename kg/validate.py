@@ -10,9 +10,9 @@ Both run as Oxigraph queries (``kg/native_shacl.py``) on the store itself; pySHA
 reference engine (``engine="pyshacl"``) and a test checks both find the same.
 
 A new source is checked against the *neighbourhood* it touches, not the whole graph: the
-entities it names, the nodes sharing two instance values with one of its nodes (the same
-meeting and state, the same series and start date), and the evidence and source records of
-those. The consistency shapes look no further than that, so the findings for those entities
+entities it names, the nodes sharing the values of a shape's join key with one of its nodes
+(the same meeting and state, the same series and start date), and the evidence and source
+records of those. The consistency shapes look no further than that, so the findings for those entities
 are the same as a whole-graph validation gives (``tests/test_validate.py`` checks this on a
 generated graph with planted contradictions).
 
@@ -23,13 +23,16 @@ the compiled queries follow ``rdfs:subClassOf*`` in the ontology, and for pySHAC
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import product
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as pyshacl_validate
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
@@ -37,7 +40,7 @@ from kg import native_shacl
 from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, RATS, bind_prefixes
 from kg.ontology import load_ontology
 from kg.report import ValidationReport, build_report
-from kg.store import default_graph_quads, graph_names, quads_of, read_graphs, to_oxigraph, to_rdflib
+from kg.store import default_graph_quads, graph_names, quads_of, read_graphs, to_rdflib
 
 SOURCE_SHAPES = "source.ttl"
 """Shapes every source graph must satisfy on its own."""
@@ -145,6 +148,11 @@ class Validator:
         return native_shacl.compile_shapes(self.consistency_shapes)
 
     @cached_property
+    def join_keys(self) -> tuple[tuple[str, ...], ...]:
+        """The join keys of every consistency shape (:func:`kg.native_shacl.join_keys`)."""
+        return tuple(sorted({key for constraint in self._sparql for key in constraint.join_keys}))
+
+    @cached_property
     def _ontology_quads(self) -> list:
         return default_graph_quads(self.ontology)
 
@@ -193,13 +201,15 @@ class Validator:
         """
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
-        context = neighbourhood(store, stated)
-        candidate = default_graph_quads(stated) + default_graph_quads(reference)
+        statements = default_graph_quads(stated)
+        context = neighbourhood(store, statements, self.join_keys)
+        candidate = statements + default_graph_quads(reference)
         context += authority_on(store, context + [q.triple for q in candidate])
         if self.engine == "pyshacl":
             return self.check([stated], reference + _rdflib(context), candidate_source=source)
+        name = ox.NamedNode(str(stated.identifier))
         scratch = self._scratch(candidate + [ox.Quad(t.subject, t.predicate, t.object) for t in context],
-                                named=quads_of([stated]))
+                                named=[ox.Quad(q.subject, q.predicate, q.object, name) for q in statements])
         return self._explain(scratch, source)
 
     def _scratch(self, quads: list[ox.Quad], named: list[ox.Quad] = ()) -> ox.Store:
@@ -213,56 +223,69 @@ class Validator:
 
     def _explain(self, store: ox.Store, candidate_source: str | None = None, *, scratch: bool = True) -> ValidationReport:
         """Run the compiled shapes on ``store`` and explain each finding with what the store
-        says about its focus node: its statements, their evidence, the labels of the values.
+        says about its focus node and path: those statements, their evidence, the labels.
 
         :param scratch: ``store`` is a scratch store (everything in its default graph), not the
             graph's own store (statements in source graphs, reference data in the authority graph).
         """
         results = native_shacl.run_core(self._core, store) + native_shacl.run(self._sparql, store)
-        focus = {ox.NamedNode(str(f)) for f in results.objects(None, SH.focusNode) if isinstance(f, URIRef)}
-        explained = closure(store, focus, sources_only=not scratch)
+        focus, statements = set(), set()
+        for result in results.subjects(SH.focusNode, None):
+            node, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)
+            if isinstance(node, URIRef):
+                focus.add(ox.NamedNode(node))
+                if isinstance(path, URIRef):
+                    statements.add((ox.NamedNode(node), ox.NamedNode(path)))
+        explained = closure(store, statements, sources_only=not scratch)
         explained += authority_on(store, explained + [ox.Triple(f, f, f) for f in focus],
                                   graph=None if scratch else str(AUTHORITY_GRAPH))
         return build_report(results, _rdflib(explained), self.ontology, candidate_source=candidate_source)
 
 
-def mentioned_entities(graph: Graph) -> set[URIRef]:
-    """Return the entities of our namespace a source graph names (not its evidence records)."""
-    evidence = set(graph.subjects(RDF.type, RATS.Evidence))
+_EVIDENCE_TYPE = ox.NamedNode(str(RATS.Evidence))
+_TYPE = ox.NamedNode(str(RDF.type))
+_REIFICATION = {ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object)}
+
+
+def mentioned_entities(triples: Iterable[ox.Triple | ox.Quad]) -> set[str]:
+    """Return the IRIs of the entities of our namespace that a source's statements name
+    (not its evidence records)."""
+    triples = list(triples)
+    evidence = {t.subject for t in triples if t.predicate == _TYPE and t.object == _EVIDENCE_TYPE}
     entities = set()
-    for s, p, o in graph:
-        if s in evidence or p in (RDF.subject, RDF.predicate, RDF.object):
+    for t in triples:
+        if t.subject in evidence or t.predicate in _REIFICATION:
             continue
-        for term in (s, o):
-            if isinstance(term, URIRef) and str(term).startswith(BASE) and "#" not in str(term) \
-                    and "/ontology" not in str(term) and "/evidence/" not in str(term):
-                entities.add(term)
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(BASE) and "#" not in term.value \
+                    and "/ontology" not in term.value and "/evidence/" not in term.value:
+                entities.add(term.value)
     return entities
 
 
 _PARTNERS = """
 SELECT DISTINCT ?node WHERE {
-  VALUES (?p1 ?v1 ?p2 ?v2) { %s }
-  GRAPH ?g { ?node ?p1 ?v1 . ?node ?p2 ?v2 }
+  VALUES (%s) { %s }
+  GRAPH ?g { %s }
   FILTER (STRSTARTS(STR(?g), "%s"))
 }"""
 
 _CLOSURE = """
 CONSTRUCT { ?node ?p ?o . ?ev ?evp ?evo . ?target ?tp ?to . ?selector ?sp ?so . ?source ?srcp ?srco . }
 WHERE {
-  VALUES ?node { %s }
+  VALUES (?node ?p) { %s }
   %s {
     { ?node ?p ?o }
     UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; ?evp ?evo }
+    { ?ev rdf:subject ?node ; rdf:predicate ?p ; ?evp ?evo }
     UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget ?target . ?target ?tp ?to }
+    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget ?target . ?target ?tp ?to }
     UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so }
+    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so }
     UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?stated ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
+    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
     # every source types the states and series it names: that evidence bears on no finding
-    FILTER (!BOUND(?stated) || ?stated != rdf:type)
+    FILTER (!BOUND(?ev) || ?p != rdf:type)
   }
   %s
 }"""
@@ -273,48 +296,55 @@ CONSTRUCT { ?node ?p ?o } WHERE { VALUES ?node { %s } %s { ?node ?p ?o } }"""
 _PREFIXES = {"rdf": str(RDF), "oa": "http://www.w3.org/ns/oa#"}
 
 
-def neighbourhood(store: ox.Store, candidate: Graph) -> list[ox.Triple]:
-    """Return the part of ``store`` that the consistency shapes compare ``candidate`` with.
+def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
+                  keys: Iterable[tuple[str, ...]] = ()) -> list[ox.Triple]:
+    """Return the part of ``store`` that the consistency shapes compare ``candidate`` (a
+    source's statements) with.
 
-    That is what the source graphs say about the entities the candidate names; the nodes
-    that share two or more statements with a node of the candidate (the same meeting and
-    state for a participation, the same series and start date for a meeting, the same post
-    and date for a holding); and the evidence of all these, with quotes, offsets and source
-    records (:func:`authority_on` adds the reference data). Nodes sharing a single
-    statement are left out: every participation of a state the candidate names does not
-    bear on it, and it is what made the neighbourhood grow with the graph.
+    That is what the source graphs say about the entities the candidate names; about the
+    nodes that share the values of a join key with a node of the candidate (``keys``, read
+    from the shapes by :func:`kg.native_shacl.join_keys`: the same meeting and state for a
+    participation, the same series and start date for a meeting, the same post and date
+    for a holding); and the evidence of all these, with quotes, offsets and source records
+    (:func:`authority_on` adds the reference data). Nothing else can take part in a
+    finding, so the neighbourhood grows with what the candidate touches, not with the graph.
     """
     entities = mentioned_entities(candidate)
     if not entities:
         return []
-    records = set(candidate.subjects(RDF.type, RATS.Evidence)) | set(candidate.subjects(RDF.type, RATS.Source))
-    rows = set()
-    for node in set(candidate.subjects()) - records:
-        if not isinstance(node, URIRef) or "/evidence/" in str(node):
-            continue  # quotes and offsets are shared by chance, not by meaning
-        # a key is made of instance values (a meeting, a state, a date), never of vocabulary
-        # (a role, a qualifier): "member" is shared by every membership of the graph
-        pairs = sorted((p, o) for p, o in candidate.predicate_objects(node)
-                       if p != RDF.type and (isinstance(o, Literal) or (
-                           str(o).startswith(BASE) and "#" not in str(o) and "/evidence/" not in str(o))))
-        for i, (p1, v1) in enumerate(pairs):
-            for p2, v2 in pairs[i + 1:]:
-                rows.add(" ".join(str(to_oxigraph(t)) for t in (p1, v1, p2, v2)))
-    nodes = {ox.NamedNode(str(e)) for e in entities}
-    if rows:
-        values = " ".join(f"({row})" for row in sorted(rows))
-        nodes |= {s["node"] for s in store.query(_PARTNERS % (values, SOURCE_GRAPHS))}
+    nodes = {ox.NamedNode(e) for e in entities}
+    values: dict[tuple, list] = defaultdict(list)
+    for t in candidate:
+        values[t.subject, t.predicate.value].append(t.object)
+    for key in keys:
+        rows = set()
+        for node in {t.subject for t in candidate}:
+            for combination in product(*(values.get((node, p), ()) for p in key)):
+                rows.add("(" + " ".join(map(str, combination)) + ")")
+        if rows:
+            variables = [f"?v{i}" for i in range(len(key))]
+            pattern = " . ".join(f"?node <{p}> {v}" for p, v in zip(key, variables))
+            query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern, SOURCE_GRAPHS)
+            nodes |= {row["node"] for row in store.query(query)}
     return closure(store, nodes)
 
 
-def closure(store: ox.Store, nodes: set, *, sources_only: bool = True) -> list[ox.Triple]:
+def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True) -> list[ox.Triple]:
     """What the source graphs (or, with ``sources_only=False``, the default graph) say about
-    ``nodes``, with the evidence of each triple (quote, offsets, source record)."""
-    values = " ".join(str(n) for n in sorted(nodes, key=str) if isinstance(n, ox.NamedNode))
-    if not values:
+    ``nodes``, with the evidence of each triple (quote, offsets, source record).
+
+    A node may be given as a (node, predicate) pair: then only its statements with that
+    predicate, and their evidence, are returned.
+    """
+    rows = set()
+    for node in nodes:
+        node, predicate = node if isinstance(node, tuple) else (node, None)
+        if isinstance(node, ox.NamedNode):
+            rows.add(f"({node} {predicate or 'UNDEF'})")
+    if not rows:
         return []
     scope = ("GRAPH ?g", f'FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}"))') if sources_only else ("", "")
-    return list(store.query(_CLOSURE % (values, *scope), prefixes=_PREFIXES))
+    return list(store.query(_CLOSURE % (" ".join(sorted(rows)), *scope), prefixes=_PREFIXES))
 
 
 def authority_on(store: ox.Store, triples, *, graph: str | None = str(AUTHORITY_GRAPH)) -> list[ox.Triple]:

@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.intake import from_mapping
-from kg.native_shacl import compile_core, compile_shapes, run_core
+from kg.native_shacl import compile_core, compile_shapes, join_keys, run_core
 from kg.namespaces import AUTHORITY_GRAPH, RATS
 from kg.store import default_graph_quads, quads_of, read_graphs
 from kg.validate import Validator, validate
@@ -76,6 +76,23 @@ def native_core(engines, data: Graph) -> Graph:
     named += data
     validator = engines["oxigraph"]
     return run_core(validator._core, validator._scratch(default_graph_quads(data), named=quads_of([named])))
+
+
+def test_join_keys_are_read_from_the_queries(engines):
+    keys = {c.shape.split("#")[-1]: [tuple(p.split("#")[-1] for p in key) for key in c.join_keys]
+            for c in engines["oxigraph"]._sparql if c.join_keys}
+    assert keys == {
+        "OneEditionPerDate": [("partOfSeries", "startDate")],
+        "OneHolderAtATime": [("asOf", "post"), ("atMeeting", "post")],
+        "OneRolePerStateAtMeeting": [("meeting", "participant")],
+        "OneStatusPerStateAndDate": [("asOf", "memberState", "organisation")],
+    }
+
+
+def test_a_value_shared_through_another_predicate_is_no_join_key():
+    query = """PREFIX ex: <http://example.org/>
+        SELECT $this WHERE { $this ex:about ?m . ?other ex:meeting ?m . FILTER EXISTS { ?x ex:about ?m } }"""
+    assert join_keys(query) == ()
 
 
 def test_every_source_shape_compiles(engines):
