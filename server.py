@@ -11,6 +11,7 @@ token the service is read-only.
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 import threading
 from pathlib import Path
 
@@ -149,12 +150,63 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     app.add_url_rule("/<any(" + ", ".join(ENTITY_KINDS) + "):kind>/<path:rest>", "entity_kind",
                      lambda kind, rest: entity(f"{kind}/{rest}"))
     app.add_url_rule("/entity/<path:path>", "entity", entity)
+    app.after_request(_keep_for_the_front)
     CORS(app, resources={r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology)": {},
                          r"/(" + "|".join(ENTITY_KINDS) + r")/.*": {}, r"/validate": {},
                          r"/reconcile.*": {}},
          methods=["GET", "HEAD", "POST", "OPTIONS"], expose_headers=["Location"])
     app.after_request(_access_log)
+    app.wsgi_app = CachedFront(app.wsgi_app, app.extensions["kg"]["cache"], limiter)
     return app
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    """A whole HTTP response to a GET, kept in the answer cache under the request's exact form."""
+
+    body: bytes
+    headers: list[tuple[str, str]]
+
+
+class CachedFront:
+    """WSGI middleware answering a repeated GET from the answer cache without entering Flask.
+
+    A request to ``/sparql`` or ``/queries/…`` with the same query string, ``Accept`` and
+    ``Origin`` as one answered since the last write gets the same bytes and headers back
+    (``X-Cache: hit``), after the same rate limit and with the same access log line. This
+    skips Flask's routing, content negotiation and response building, most of the cost of a
+    light query once its answer is known. Every write empties the cache, and with it this.
+    """
+
+    PATHS = ("/sparql", "/queries/")
+
+    def __init__(self, app, cache: AnswerCache, limiter: "RateLimiter"):
+        self.app, self.cache, self.limiter = app, cache, limiter
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if environ["REQUEST_METHOD"] != "GET" or not self.cache.max_bytes or not path.startswith(self.PATHS):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        key = ("GET", path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT"), environ.get("HTTP_ORIGIN"))
+        kept = self.cache.get(key)
+        client = environ.get("REMOTE_ADDR") or "unknown"
+        if kept is None or self.limiter.wait(client):  # a refusal is Flask's to write
+            environ["kg.front"] = (key, self.cache.generation)
+            return self.app(environ, start_response)
+        start_response("200 OK", kept.headers)
+        _log_request("GET", path, 200, client, started, len(kept.body))
+        return [kept.body]
+
+
+def _keep_for_the_front(response: Response) -> Response:
+    """Keep a successful answer for :class:`CachedFront`, marked as the hit it will be."""
+    front = request.environ.get("kg.front")
+    if front and response.status_code == 200 and "X-Cache" in response.headers and not response.is_streamed:
+        key, generation = front
+        headers = [(k, "hit" if k == "X-Cache" else v) for k, v in response.headers.items()]
+        _kg()["cache"].put(key, CachedResponse(response.get_data(), headers), generation)
+    return response
 
 
 def _kg():
@@ -629,13 +681,17 @@ ACCESS_LOG = logging.getLogger("kg.access")
 
 def _access_log(response: Response) -> Response:
     """Log one JSON line per request: what was asked, by whom, the outcome and how long it took."""
-    started = g.get("started")
-    ACCESS_LOG.info(json.dumps({
-        "method": request.method, "path": request.path, "status": response.status_code,
-        "client": request.remote_addr, "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-        "bytes": response.calculate_content_length(),
-    }))
+    _log_request(request.method, request.path, response.status_code, request.remote_addr, g.get("started"),
+                 response.calculate_content_length())
     return response
+
+
+def _log_request(method: str, path: str, status: int, client: str | None, started: float | None,
+                 size: int | None) -> None:
+    ACCESS_LOG.info(json.dumps({
+        "method": method, "path": path, "status": status, "client": client,
+        "ms": round((time.perf_counter() - started) * 1000, 1) if started else None, "bytes": size,
+    }))
 
 
 def _error(status: int, message: str):

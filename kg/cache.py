@@ -37,11 +37,27 @@ class AnswerCache:
         if answer is not None:
             return answer, True
         answer = compute()
-        with self._lock:
-            # a write during the evaluation may have made this answer stale: keep it only if none came
-            if generation == self._generation and len(answer.body) + 200 <= self.max_bytes:
-                self._answers[key] = answer
+        self.put(key, answer, generation)  # a write during the evaluation may have made it stale
         return answer, False
+
+    @property
+    def generation(self) -> int:
+        """How many times the cache has been emptied: a value computed under an older
+        generation may be stale."""
+        return self._generation
+
+    def get(self, key: tuple):
+        """The value kept for ``key``, or None."""
+        if not self.max_bytes:
+            return None
+        with self._lock:
+            return self._answers.get(key)
+
+    def put(self, key: tuple, answer: Answer, generation: int) -> None:
+        """Keep ``answer``, unless a write came since ``generation`` or it exceeds the budget."""
+        with self._lock:
+            if self.max_bytes and generation == self._generation and len(answer.body) + 200 <= self.max_bytes:
+                self._answers[key] = answer
 
     def clear(self) -> None:
         """Forget every answer: the store has changed."""

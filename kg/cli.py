@@ -271,19 +271,25 @@ def export_command(kind, entity, output, store_path):
 
 
 @cli.command("bench")
-@click.option("--size", default=10_000, show_default=True, type=int, help="About how many quads to generate.")
+@click.option("--size", "sizes", default=[10_000], show_default=True, type=click.IntRange(min=1000), multiple=True,
+              help="About how many quads to generate; give it several times to see how figures grow.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the figures as JSON to this file.")
+              help="Also write the figures as JSON to this file (a list when several sizes are given).")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
 @reports_errors
-def bench_command(size, json_path, root):
+def bench_command(sizes, json_path, root):
     """Generate a graph of about SIZE quads, load it and measure queries, throughput and validation."""
-    from kg.bench import run_bench, table, write_json
+    from kg.bench import growth, run_bench, table, write_json
 
-    figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-    click.echo(table(figures), nl=False)
+    runs = []
+    for size in sizes:
+        figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
+        click.echo(table(figures))
+        runs.append(figures)
+    if len(runs) > 1:
+        click.echo(growth(runs))
     if json_path:
-        write_json(figures, json_path)
+        write_json(runs[0] if len(runs) == 1 else runs, json_path)
 
 
 @cli.command("serve")
@@ -303,20 +309,29 @@ def bench_command(size, json_path, root):
               help="Memory for cached query answers; any write empties it (0: no cache).")
 @reports_errors
 def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit, cache_mb):
-    """Serve the store over HTTP with the production WSGI server (waitress)."""
-    import waitress
+    """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
+    from granian.constants import Interfaces
+    from granian.server import MPServer
 
     from server import create_app
 
     path = store_path or default_store_path()
     if not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
-    app = create_app(open_store(path), {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers,
-                                        "QUERY_TIMEOUT": timeout, "RATE_LIMIT": rate_limit,
-                                        "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024})
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
+              "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024}
+
+    def load_app():
+        # Runs in Granian's worker process: the store is opened there, after the fork.
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
+        return create_app(open_store(path), config)
+
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="sco-rats-kg")
+    # One worker process: the store has one writer. Its threads run the app; Granian's Rust
+    # side parses HTTP and keeps connections alive, a small share of the cost waitress had.
+    server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
+                      blocking_threads=threads, backpressure=threads, log_access=False)
+    server.serve(target_loader=load_app, wrap_loader=False)
 
 
 def main():

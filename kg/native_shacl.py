@@ -16,6 +16,7 @@ IRIs by their labels (``member``) where pySHACL prints the IRI.
 
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass
 
@@ -68,6 +69,10 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
             constraints.append(SparqlConstraint(shape, node, targets[0], severity,
                                                 prefixes + _bind_targets(str(select), targets[0]), messages,
                                                 join_keys(prefixes + str(select))))
+    # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames of its
+    # callers; collect them now, or a caller's locals (an open store, whose lock a next
+    # command needs) would live until some later collection.
+    gc.collect()
     return constraints
 
 

@@ -94,16 +94,14 @@ def runner():
 
 
 @pytest.fixture(scope="session")
-def live_server(store, tmp_path_factory):
-    """The app under waitress (the server ``kg serve`` uses) on a free loopback port; yields its root URL."""
-    import threading
+def live_server(built, tmp_path_factory):
+    """``kg serve`` itself, in its own process, on the seed build saved to disk; yields its root URL."""
+    from kg.server_process import ServerProcess
 
-    import waitress
-
-    app = create_app(store, {"ACCEPTED_DIR": str(tmp_path_factory.mktemp("accepted"))})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    directory = tmp_path_factory.mktemp("served")
+    dataset = open_store(directory / "store")
+    load_graphs(dataset, built.dataset.graphs())
+    oxigraph(dataset).flush()
+    del dataset  # closed: the server opens it
+    with ServerProcess(directory / "store", ["--rate-limit", "0"], log=directory / "serve.log") as server:
+        yield server.url

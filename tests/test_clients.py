@@ -1,7 +1,6 @@
 """The endpoint through real clients over a real socket: SPARQLWrapper, rdflib's SPARQLStore, curl.
 
-A waitress server (the production server ``kg serve`` uses) runs in a thread on a free
-loopback port for the module.
+``kg serve`` itself runs in its own process on a free loopback port for the session.
 """
 
 from __future__ import annotations

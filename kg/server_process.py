@@ -1,0 +1,90 @@
+"""``kg serve`` as a child process on a free loopback port: what the benchmark measures and
+the client and browser tests talk to, so both see the production server, not a stand-in.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+class ServerProcess:
+    """Start ``kg serve`` on ``store`` and wait until it answers a SPARQL query.
+
+    :param options: more ``kg serve`` options, e.g. ``["--rate-limit", "0"]``.
+    """
+
+    def __init__(self, store: Path, options: list[str] = (), *, log: Path | None = None, start_timeout: float = 120):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
+        started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(self.port), *options],
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent)
+        self.start_seconds = self._wait(started, start_timeout)
+
+    def _wait(self, started: float, timeout: float) -> float:
+        probe = self.url + "/sparql?query=ASK%7B%7D"
+        while time.perf_counter() - started < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kg serve exited with status {self.process.returncode} before answering")
+            try:
+                with urllib.request.urlopen(probe, timeout=5):  # noqa: S310 - our own loopback server
+                    return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"kg serve did not answer within {timeout:.0f} s")
+
+    def peak_rss_mb(self) -> float:
+        """The peak resident memory of the server and its child processes, added up."""
+        return sum(_peak_rss_kb(pid) for pid in _tree(self.process.pid)) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self._log is not subprocess.DEVNULL:
+            self._log.close()
+
+    def __enter__(self) -> "ServerProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from ``/proc``."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            pending.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def _peak_rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
