@@ -141,7 +141,7 @@ class Validator:
 
     @cached_property
     def _core(self) -> list:
-        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS)
+        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
 
     @cached_property
     def _sparql(self) -> list:
