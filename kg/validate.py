@@ -301,7 +301,8 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
     """Return the part of ``store`` that the consistency shapes compare ``candidate`` (a
     source's statements) with.
 
-    That is what the source graphs say about the entities the candidate names; about the
+    That is what the graph says (its default graph, the merge: a state every source types is
+    typed once there, not once per source) about the entities the candidate names; about the
     nodes that share the values of a join key with a node of the candidate (``keys``, read
     from the shapes by :func:`kg.native_shacl.join_keys`: the same meeting and state for a
     participation, the same series and start date for a meeting, the same post and date
@@ -326,7 +327,7 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
             pattern = " . ".join(f"?node <{p}> {v}" for p, v in zip(key, variables))
             query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern, SOURCE_GRAPHS)
             nodes |= {row["node"] for row in store.query(query)}
-    return closure(store, nodes)
+    return closure(store, nodes, sources_only=False)
 
 
 def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True) -> list[ox.Triple]:

@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
-from kg.store import default_graph_quads, open_store, oxigraph, quads_of
+from kg.store import add_graphs, default_graph_quads, open_store, oxigraph
 from kg.synthetic import plans, source
 from kg.validate import Validator
 
@@ -79,7 +79,7 @@ def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabula
     store = oxigraph(open_store())
     ontology = Graph(identifier=ONTOLOGY_GRAPH)
     ontology += validator.ontology
-    store.extend(quads_of([reference, ontology] + [c.stated for c in sources]))
+    add_graphs(store, [reference, ontology] + [c.stated for c in sources])  # named graphs and their merge
     assert any(p.planted for p in plans(60, seed=7, editions=12, plant_every=9))
 
     new = source(next(p for p in plans(200, seed=99, editions=12, plant_every=2) if p.planted == "date"),
@@ -117,7 +117,7 @@ def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validato
             known |= set(candidate.reference.subjects())
             reference += candidate.reference
             graphs.append(candidate.stated)
-        store.extend(quads_of([reference] + graphs))
+        add_graphs(store, [reference] + graphs)
         new = source(next(plans(1, seed=5, editions=1)), vocabulary=vocabulary, known=known, prefix="new")
         sizes.append(len(neighbourhood(store, default_graph_quads(new.stated), validator.join_keys)))
     assert sizes[0] > 0 and sizes[1] == sizes[0], sizes
