@@ -29,11 +29,8 @@ class AnswerCache:
 
     def get_or_compute(self, key: tuple, compute: Callable[[], Answer]) -> tuple[Answer, bool]:
         """Return the answer for ``key`` and whether it came from the cache."""
-        if not self.max_bytes:
-            return compute(), False
-        with self._lock:
-            answer = self._answers.get(key)
-            generation = self._generation
+        generation = self._generation  # read first: a write from here on makes the answer stale
+        answer = self.get(key)
         if answer is not None:
             return answer, True
         answer = compute()
@@ -47,14 +44,14 @@ class AnswerCache:
         return self._generation
 
     def get(self, key: tuple):
-        """The value kept for ``key``, or None."""
+        """The value kept for ``key`` (an answer, or a whole response kept by the server), or None."""
         if not self.max_bytes:
             return None
         with self._lock:
             return self._answers.get(key)
 
-    def put(self, key: tuple, answer: Answer, generation: int) -> None:
-        """Keep ``answer``, unless a write came since ``generation`` or it exceeds the budget."""
+    def put(self, key: tuple, answer, generation: int) -> None:
+        """Keep ``answer`` (anything with a ``body`` in bytes), unless a write came since ``generation`` or it exceeds the budget."""
         with self._lock:
             if self.max_bytes and generation == self._generation and len(answer.body) + 200 <= self.max_bytes:
                 self._answers[key] = answer

@@ -10,14 +10,15 @@ Both run as Oxigraph queries (``kg/native_shacl.py``) on the store itself; pySHA
 reference engine (``engine="pyshacl"``) and a test checks both find the same.
 
 A new source is checked against the *neighbourhood* it touches, not the whole graph: the
-entities it names, the nodes sharing the values of a shape's join key with one of its nodes
-(the same meeting and state, the same series and start date), and the evidence and source
-records of those. The consistency shapes look no further than that, so the findings for those entities
-are the same as a whole-graph validation gives (``tests/test_validate.py`` checks this on a
+entities it names, the nodes sharing the values of a shape's join key with one of its
+nodes (the same meeting and state, the same series and start date), and the evidence and
+source records of those. The consistency shapes look no further than that, so the findings
+for those entities are the same as a whole-graph validation gives (``tests/test_validate.py`` checks this on a
 generated graph with planted contradictions).
 
 Shapes targeting a class also reach its subclasses (a ``CouncilMeeting`` is a ``Meeting``):
-the compiled queries follow ``rdfs:subClassOf*`` in the ontology, and for pySHACL
+the compiled source shapes target the ontology's subclasses, the consistency shapes follow
+``rdfs:subClassOf*`` in the store's ontology graph, and for pySHACL
 :func:`with_types` adds the superclasses of every asserted type.
 """
 
@@ -26,8 +27,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
 from functools import cached_property
+from itertools import product
 from pathlib import Path
 
 import pyoxigraph as ox
