@@ -1,8 +1,8 @@
 """HTTP interface: SPARQL, named queries, validation and intake of sources.
 
-``create_app(store)`` builds the Flask app around an injected store (an Oxigraph-backed
-``Dataset`` from :func:`kg.store.open_store`), so tests pass an in-memory one and
-``kg serve`` a store on disk. Nothing is created at import time.
+``create_app(store)`` builds the Flask app around an injected store (from
+:func:`kg.store.open_store`: embedded Oxigraph or a remote SPARQL server), so tests pass an
+in-memory one and ``kg serve`` the one ``--store`` names. Nothing is created at import time.
 
 Writes (``POST /sources``) need ``Authorization: Bearer <API_TOKEN>``; without a configured
 token the service is read-only.
@@ -43,7 +43,8 @@ from kg.wdqs import rewrite_label_service
 from kg.reconcile import Reconciler
 from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
 from kg.store import dump as dump_store
-from kg.store import open_store, oxigraph, refresh_default_graph, to_oxigraph
+from kg.remote import RemoteStore
+from kg.store import open_store, refresh_default_graph, to_oxigraph
 
 # Media types a client may accept for solutions, and the results format each one gets.
 RESULT_TYPES = {mime: mime for mime in RESULTS_FORMATS}
@@ -91,15 +92,18 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     )
     if config:
         app.config.from_mapping(config)
-    dataset = store if store is not None else open_store()
+    store = store if store is not None else open_store()
     app.extensions["kg"] = {
-        "store": oxigraph(dataset),
+        "store": store,
         "queries": named_queries.load_queries(Path(app.config["QUERIES_DIR"])),
         "cache": AnswerCache(int(app.config["QUERY_CACHE_BYTES"])),
     }
-    if app.config["QUERY_WORKERS"]:
+    if isinstance(store, RemoteStore):
+        # The server under us evaluates (and time-limits) queries: no worker processes here.
+        store.timeout = float(app.config["QUERY_TIMEOUT"])
+    elif app.config["QUERY_WORKERS"]:
         app.extensions["kg"]["executor"] = QueryExecutor(
-            oxigraph(dataset), timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
+            store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
             max_result_bytes=int(app.config["MAX_RESULT_BYTES"]))
 
     limiter = RateLimiter(int(app.config["RATE_LIMIT"]))

@@ -21,17 +21,32 @@ from tqdm.utils import CallbackIOWrapper
 from kg import queries as named_queries
 from kg.build import Project, build
 from kg.errors import BadRequest, KGError, ValidationFailed
-from kg.store import (FORMATS, SUFFIXES, default_store_path, dump, load_graphs, named_quads, open_store, oxigraph,
+from kg.remote import is_url
+from kg.store import (FORMATS, SUFFIXES, default_store_path, dump, load_graphs, named_quads, open_store,
                       refresh_default_graph, replace_directory)
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
 
+class StoreLocation(click.ParamType):
+    """A store directory, or the URL of a SPARQL 1.1 server's query endpoint."""
+
+    name = "DIR|URL"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Path) or is_url(value):
+            return value
+        if "://" in str(value):
+            self.fail(f"{value!r}: a remote store is an http:// or https:// URL", param, ctx)
+        return Path(value)
+
+
 store_option = click.option(
     "--store",
     "store_path",
-    type=click.Path(path_type=Path),
+    type=StoreLocation(),
     default=None,
-    help="Store directory (default: $KG_STORE or var/store).",
+    help="Store directory, or a SPARQL server's query URL (default: $KG_STORE or var/store); "
+         "$KG_STORE_UPDATE and $KG_STORE_DATA name a server's update and graph store endpoints.",
 )
 
 
@@ -78,20 +93,29 @@ def build_command(store_path, root, graphs_dir):
     """Build the graph from the seeds into the store, replacing what was there."""
     target = store_path or default_store_path()
     result = build(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-    dataset = open_store(staging)
-    count = load_graphs(dataset, tqdm(list(result.dataset.graphs()), desc="load", unit="graph", file=sys.stderr))
-    failures = run_checks(oxigraph(dataset), root / "queries" / "checks")
-    del dataset
+    remote = is_url(target)
+    if remote:
+        staging = None  # checked in memory, then sent in one request
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    store = open_store(staging)
+    count = load_graphs(store, tqdm(list(result.dataset.graphs()), desc="load", unit="graph", file=sys.stderr))
+    failures = run_checks(store, root / "queries" / "checks")
     if failures:
-        import shutil
+        del store
+        if staging:
+            import shutil
 
-        shutil.rmtree(staging)
+            shutil.rmtree(staging)
         for name, rows in failures.items():
             click.echo(f"check failed: {name} returned {rows} rows", err=True)
         sys.exit(EXIT_CHECK_FAILED)
-    replace_directory(staging, target)
+    if remote:
+        open_store(target).replace_all(list(store))
+    else:
+        del store
+        replace_directory(staging, target)
     graphs_dir.mkdir(parents=True, exist_ok=True)
     for mapped in result.sources:
         mapped.stated.serialize(graphs_dir / f"{mapped.source_id}.ttl", format="turtle")
@@ -115,8 +139,7 @@ def run_checks(store: ox.Store, directory: Path) -> dict[str, int]:
 @reports_errors
 def load_command(files, graph_iri, store_path):
     """Load N-Quads, TriG, Turtle or N-Triples files into the store, each file atomically."""
-    dataset = open_store(store_path or default_store_path())
-    store = oxigraph(dataset)
+    store = open_store(store_path or default_store_path())
     for path in files:
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
@@ -140,7 +163,7 @@ def load_command(files, graph_iri, store_path):
 @reports_errors
 def dump_command(format_, output, store_path):
     """Write the whole dataset, every graph, as N-Quads or TriG."""
-    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    store = open_store(store_path or default_store_path(), read_only=True)
     data = dump(store, FORMATS[format_])
     if output:
         output.write_bytes(data)
@@ -169,7 +192,7 @@ def query_command(name, params, format_, queries_dir, store_path):
         query = named_queries.parse_query_file(Path(name))
     else:
         query = named_queries.get_query(named_queries.load_queries(queries_dir), name)
-    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    store = open_store(store_path or default_store_path(), read_only=True)
     result = named_queries.run(store, query, values)
     if format_ == "table":
         click.echo(named_queries.to_table(result), nl=False)
@@ -180,7 +203,7 @@ def query_command(name, params, format_, queries_dir, store_path):
 def _intake(store_path, root: Path):
     from kg.intake import Intake
 
-    store = oxigraph(open_store(store_path or default_store_path()))
+    store = open_store(store_path or default_store_path())
     project = Project(root)
     return Intake.from_folders(store, project.ontology, project.shapes, project.accepted, project.curation)
 
@@ -213,7 +236,7 @@ def validate_command(sources, format_, store_path, root):
         from kg.validate import Validator
 
         validator = Validator.from_folders(root / "ontology", root / "shapes")
-        store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+        store = open_store(store_path or default_store_path(), read_only=True)
         report = validator.validate_store(store)
     click.echo(report.render(format_), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_CHECK_FAILED)
@@ -259,7 +282,7 @@ def export_command(kind, entity, output, store_path):
     """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle)."""
     from kg.exports import render_export
 
-    store = oxigraph(open_store(store_path or default_store_path(), read_only=True))
+    store = open_store(store_path or default_store_path(), read_only=True)
     text, skipped = render_export(store, kind, entity)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -316,7 +339,7 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
     from server import create_app
 
     path = store_path or default_store_path()
-    if not Path(path).exists():
+    if not is_url(path) and not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
     config = {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
               "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024}

@@ -69,7 +69,7 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
         result = store.query(query, prefixes=PREFIXES, substitutions=substitutions or None, **dataset)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
         if graph_mime is None:
             raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
         fmt = ox.RdfFormat.from_media_type(graph_mime)

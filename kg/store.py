@@ -1,7 +1,8 @@
-"""The store: an Oxigraph-backed rdflib ``Dataset``, on disk at a path or in memory.
+"""The store: Oxigraph embedded (on disk at a path, or in memory), or a remote SPARQL server.
 
-One rule everywhere (as Oxigraph's own): a path means on disk, ``None`` means in memory.
-No other module names a store plugin.
+One rule everywhere (as Oxigraph's own): a path means on disk, ``None`` means in memory,
+and an ``http(s)://`` URL means a SPARQL 1.1 server (:mod:`kg.remote`). Either way callers
+get an object with ``pyoxigraph.Store``'s interface, so nothing else knows which it is.
 
 The default graph holds the RDF merge of all named graphs, kept by every write here
 (:func:`add_graphs`, :func:`refresh_default_graph`). Oxigraph's own "default graph as
@@ -17,10 +18,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import XSD, BNode, Graph, Literal, URIRef
+
+from kg.remote import RemoteStore, is_url
 
 DEFAULT_STORE = Path("var") / "store"
 """Where ``kg build`` writes and ``kg serve`` reads, unless ``--store`` or ``KG_STORE`` say otherwise."""
+
+Store = ox.Store | RemoteStore
+Location = Path | str
 
 FORMATS = {
     "nquads": ox.RdfFormat.N_QUADS,
@@ -31,28 +37,23 @@ FORMATS = {
 SUFFIXES = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "ntriples"}
 
 
-def default_store_path() -> Path:
-    """Return the store path from ``KG_STORE``, or :data:`DEFAULT_STORE`."""
-    return Path(os.environ.get("KG_STORE") or DEFAULT_STORE)
+def default_store_path() -> Location:
+    """Return the store location from ``KG_STORE`` (a directory or a SPARQL server's URL), or :data:`DEFAULT_STORE`."""
+    location = os.environ.get("KG_STORE")
+    if not location:
+        return DEFAULT_STORE
+    return location if is_url(location) else Path(location)
 
 
-def open_store(path: str | Path | None = None, *, read_only: bool = False) -> Dataset:
-    """Open the Oxigraph store at ``path`` (created if missing), or a new one in memory."""
-    if path is None:
-        inner = ox.Store()
-    elif read_only:
-        inner = ox.Store.read_only(str(path))
-    else:
-        inner = ox.Store(str(path))
-    from oxrdflib import OxigraphStore
-
-    dataset = Dataset(store=OxigraphStore(store=inner), default_union=True)
-    return dataset
-
-
-def oxigraph(dataset: Dataset) -> ox.Store:
-    """Return the pyoxigraph store under ``dataset`` for bulk and native operations."""
-    return dataset.store._inner
+def open_store(location: Location | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at ``location``: a directory (created if missing), a SPARQL server's URL, or memory."""
+    if location is None:
+        return ox.Store()
+    if is_url(location):
+        return RemoteStore.from_url(str(location), read_only=read_only)
+    if read_only:
+        return ox.Store.read_only(str(location))
+    return ox.Store(str(location))
 
 
 def quads_of(graphs: Iterable[Graph]) -> list[ox.Quad]:
@@ -69,29 +70,35 @@ def default_graph_quads(graph: Graph) -> list[ox.Quad]:
     return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
 
 
-def add_graphs(store: ox.Store, graphs: Iterable[Graph]) -> list[ox.Quad]:
-    """Add each graph to its named graph and to the default graph (the merge), in one transaction."""
+def dataset_quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """The quads of each graph in its named graph, then the same triples in the default graph (the merge)."""
     quads = quads_of(graphs)
-    store.extend(quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads])
-    return quads
+    return quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
-def load_graphs(dataset: Dataset, graphs: Iterable[Graph]) -> int:
+def add_graphs(store: Store, graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """Add each graph to its named graph and to the default graph (the merge), in one transaction."""
+    quads = dataset_quads(graphs)
+    store.extend(quads)
+    return quads[:len(quads) // 2]
+
+
+def load_graphs(store: Store, graphs: Iterable[Graph]) -> int:
     """Add every triple of each graph to the named graph of its identifier; return the count."""
-    return len(add_graphs(oxigraph(dataset), graphs))
+    return len(add_graphs(store, graphs))
 
 
-def refresh_default_graph(store: ox.Store) -> None:
+def refresh_default_graph(store: Store) -> None:
     """Recompute the default graph as the merge of the named graphs (after a bulk load or an update)."""
     store.update("DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
-def named_quads(store: ox.Store) -> Iterable[ox.Quad]:
+def named_quads(store: Store) -> Iterable[ox.Quad]:
     """Every quad of a named graph: the dataset without its derived default graph."""
     return (q for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
-def dump(store: ox.Store, format_: ox.RdfFormat) -> bytes:
+def dump(store: Store, format_: ox.RdfFormat) -> bytes:
     """Serialise the named graphs (the default graph is derived from them)."""
     return ox.serialize(named_quads(store), format=format_)
 
@@ -120,12 +127,12 @@ def to_rdflib(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def graph_names(store: ox.Store, prefix: str) -> list[str]:
+def graph_names(store: Store, prefix: str) -> list[str]:
     """Return the IRIs of the named graphs that start with ``prefix``, sorted."""
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
 
 
-def read_graphs(store: ox.Store, names: Iterable[str], into: Graph | None = None) -> Graph:
+def read_graphs(store: Store, names: Iterable[str], into: Graph | None = None) -> Graph:
     """Copy the triples of the named graphs ``names`` into one rdflib graph (their union)."""
     graph = into if into is not None else Graph()
     for name in names:

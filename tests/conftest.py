@@ -1,7 +1,14 @@
-"""Shared fixtures: the seed build once per session, an in-memory store, the app and the CLI runner."""
+"""Shared fixtures: the seed build once per session, a store holding it, the app and the CLI runner.
+
+With ``KG_TEST_STORE`` set to the query URL of a SPARQL 1.1 server (CI starts Oxigraph's),
+the store fixtures and ``kg serve`` use that server instead of the embedded store, so the
+same tests check both. The server holds one dataset: a test that writes to it gets the seed
+back afterwards, so the session-wide store stays what its readers expect.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,11 +16,24 @@ from click.testing import CliRunner
 
 from kg.build import Project, build
 from kg.ontology import Vocabulary, load_ontology
-from kg.store import load_graphs, open_store, oxigraph
+from kg.store import dataset_quads, load_graphs, open_store
 from kg.validate import load_shapes
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+REMOTE_STORE = os.environ.get("KG_TEST_STORE") or None
+"""The query URL of the SPARQL server to test against, or None for the embedded store."""
+
+
+def seeded_store(built):
+    """A store holding the seed build: a new in-memory one, or the remote one refilled."""
+    if REMOTE_STORE:
+        store = open_store(REMOTE_STORE)
+        store.replace_all(dataset_quads(built.dataset.graphs()))
+        return store
+    store = open_store()
+    load_graphs(store, built.dataset.graphs())
+    return store
 
 
 def pytest_addoption(parser):
@@ -58,23 +78,16 @@ def built(project):
 
 @pytest.fixture(scope="session")
 def store(built):
-    """An in-memory store holding the seed build; read-only by convention."""
-    dataset = open_store()
-    load_graphs(dataset, built.dataset.graphs())
-    return dataset
-
-
-@pytest.fixture(scope="session")
-def ox_store(store):
-    return oxigraph(store)
+    """A store holding the seed build; read-only by convention."""
+    return seeded_store(built)
 
 
 @pytest.fixture
 def writable_store(built):
-    """A fresh in-memory store for tests that write."""
-    dataset = open_store()
-    load_graphs(dataset, built.dataset.graphs())
-    return dataset
+    """A store of its own for a test that writes (the remote one is refilled afterwards)."""
+    yield seeded_store(built)
+    if REMOTE_STORE:
+        seeded_store(built)
 
 
 @pytest.fixture
@@ -99,9 +112,13 @@ def live_server(built, tmp_path_factory):
     from kg.server_process import ServerProcess
 
     directory = tmp_path_factory.mktemp("served")
-    dataset = open_store(directory / "store")
-    load_graphs(dataset, built.dataset.graphs())
-    oxigraph(dataset).flush()
-    del dataset  # closed: the server opens it
-    with ServerProcess(directory / "store", ["--rate-limit", "0"], log=directory / "serve.log") as server:
+    if REMOTE_STORE:
+        location = REMOTE_STORE
+    else:
+        location = directory / "store"
+        store = open_store(location)
+        load_graphs(store, built.dataset.graphs())
+        store.flush()
+        del store  # closed: the server opens it
+    with ServerProcess(location, ["--rate-limit", "0"], log=directory / "serve.log") as server:
         yield server.url

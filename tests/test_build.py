@@ -58,14 +58,12 @@ def test_one_named_graph_per_source_plus_ontology_and_authority(built):
     ]
 
 
-def test_integrity_checks_find_nothing(ox_store):
-    assert run_checks(ox_store, ROOT / "queries" / "checks") == {}
+def test_integrity_checks_find_nothing(store):
+    assert run_checks(store, ROOT / "queries" / "checks") == {}
 
 
 def test_integrity_check_catches_an_unsupported_fact(writable_store):
-    from kg.store import oxigraph
-
-    store = oxigraph(writable_store)
+    store = writable_store
     store.update(
         "INSERT DATA { GRAPH <https://w3id.org/sco-rats/graph/source/000_1db01a3067431b98> {"
         " <https://w3id.org/sco-rats/meeting/rats-conference/9> <https://w3id.org/sco-rats/ontology#editionNumber> 10 } }"
@@ -95,10 +93,10 @@ def test_a_graph_that_violates_a_shape_fails_the_build(project_copy):
     assert "A source needs exactly one SHA-256" in caught.value.report_text
 
 
-def test_the_store_keeps_every_quad_as_built(built, ox_store):
+def test_the_store_keeps_every_quad_as_built(built, store):
     """Oxigraph canonicalises derived integer types, so the ontology uses none (regression)."""
     from kg.store import read_graphs
 
     for graph in built.dataset.graphs():
         if len(graph):
-            assert set(read_graphs(ox_store, [str(graph.identifier)])) == set(graph), graph.identifier
+            assert set(read_graphs(store, [str(graph.identifier)])) == set(graph), graph.identifier

@@ -18,9 +18,9 @@ SIMPLE = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
 @pytest.fixture(scope="module")
 def app(built, tmp_path_factory):
     directory = tmp_path_factory.mktemp("executor")
-    dataset = open_store(directory / "store")
-    load_graphs(dataset, built.dataset.graphs())
-    app = create_app(dataset, {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_RESULT_BYTES": 200_000,
+    store = open_store(directory / "store")
+    load_graphs(store, built.dataset.graphs())
+    app = create_app(store, {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_RESULT_BYTES": 200_000,
                                "API_TOKEN": "t", "ACCEPTED_DIR": str(directory / "accepted")})
     yield app
     app.extensions["kg"]["executor"].close()

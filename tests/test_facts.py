@@ -16,13 +16,13 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 
-def rows(ox_store, query):
-    result = execute(ox_store, PREFIXES + query)
+def rows(store, query):
+    result = execute(store, PREFIXES + query)
     return [{v.value: (s[v].value if s[v] is not None else None) for v in result.variables} for s in result]
 
 
-def ask(ox_store, query) -> bool:
-    return bool(execute(ox_store, PREFIXES + query))
+def ask(store, query) -> bool:
+    return bool(execute(store, PREFIXES + query))
 
 
 def in_source(source_id: str) -> str:
@@ -44,44 +44,44 @@ S000, S001, S002, S003, S004 = (
         ("meeting/rats-conference/9", S000, "--11-07", "--11-08", "city/tashkent"),
     ],
 )
-def test_conference_dates_and_place_are_exactly_as_stated(ox_store, meeting, source, start, end, city):
-    found = rows(ox_store, f"""SELECT ?start ?end ?city ?edition WHERE {{ GRAPH {in_source(source)} {{
+def test_conference_dates_and_place_are_exactly_as_stated(store, meeting, source, start, end, city):
+    found = rows(store, f"""SELECT ?start ?end ?city ?edition WHERE {{ GRAPH {in_source(source)} {{
         <{BASE}{meeting}> rats:startDate ?start ; rats:endDate ?end ; rats:location ?city ;
                          rats:editionNumber ?edition }} }}""")
     assert found == [{"start": start, "end": end, "city": BASE + city, "edition": meeting.rsplit("/", 1)[1]}]
 
 
-def test_a_date_without_a_year_stays_a_month_and_day(ox_store):
-    assert rows(ox_store, f"""SELECT DISTINCT ?dt WHERE {{ <{BASE}meeting/rats-conference/9> rats:startDate ?d
+def test_a_date_without_a_year_stays_a_month_and_day(store):
+    assert rows(store, f"""SELECT DISTINCT ?dt WHERE {{ <{BASE}meeting/rats-conference/9> rats:startDate ?d
         BIND(DATATYPE(?d) AS ?dt) }}""") == [{"dt": "http://www.w3.org/2001/XMLSchema#gMonthDay"}]
 
 
-def test_no_year_is_asserted_for_the_7th_and_9th_conferences(ox_store):
-    assert not ask(ox_store, f"""ASK {{ GRAPH ?g {{ ?m ?p ?d }}
+def test_no_year_is_asserted_for_the_7th_and_9th_conferences(store):
+    assert not ask(store, f"""ASK {{ GRAPH ?g {{ ?m ?p ?d }}
         VALUES ?m {{ <{BASE}meeting/rats-conference/7> <{BASE}meeting/rats-conference/9> }}
         FILTER(DATATYPE(?d) IN (xsd:date, xsd:gYear, xsd:dateTime)) }}""")
 
 
-def test_dateline_city_is_not_the_venue(ox_store):
-    assert ask(ox_store, f"ASK {{ GRAPH {in_source(S000)} {{ ?s rats:datelineCity <{BASE}city/astana> }} }}")
-    assert not ask(ox_store, f"ASK {{ <{BASE}meeting/rats-conference/9> rats:location <{BASE}city/astana> }}")
+def test_dateline_city_is_not_the_venue(store):
+    assert ask(store, f"ASK {{ GRAPH {in_source(S000)} {{ ?s rats:datelineCity <{BASE}city/astana> }} }}")
+    assert not ask(store, f"ASK {{ <{BASE}meeting/rats-conference/9> rats:location <{BASE}city/astana> }}")
 
 
-def test_the_council_meeting_has_no_date_and_the_page_date_is_the_publication_date(ox_store):
-    assert not ask(ox_store, f"""ASK {{ <{BASE}meeting/rats-council/40>
+def test_the_council_meeting_has_no_date_and_the_page_date_is_the_publication_date(store):
+    assert not ask(store, f"""ASK {{ <{BASE}meeting/rats-council/40>
         rats:startDate|rats:endDate|rats:date ?d }}""")
-    assert rows(ox_store, f"""SELECT ?d WHERE {{ GRAPH {in_source(S004)} {{ ?s rats:publicationDate ?d }} }}""") == [
+    assert rows(store, f"""SELECT ?d WHERE {{ GRAPH {in_source(S004)} {{ ?s rats:publicationDate ?d }} }}""") == [
         {"d": "2024-09-08"}
     ]
 
 
-def test_page_counter_is_not_a_statistic(ox_store):
-    assert not ask(ox_store, f"""ASK {{ GRAPH {in_source(S001)} {{ ?s a rats:Statistic }} }}""")
-    assert not ask(ox_store, """ASK { ?s rats:value ?v FILTER(?v IN (3270, 270, 3)) }""")
+def test_page_counter_is_not_a_statistic(store):
+    assert not ask(store, f"""ASK {{ GRAPH {in_source(S001)} {{ ?s a rats:Statistic }} }}""")
+    assert not ask(store, """ASK { ?s rats:value ?v FILTER(?v IN (3270, 270, 3)) }""")
 
 
-def test_council_meeting_participants_and_roles(ox_store):
-    found = rows(ox_store, f"""SELECT ?state ?role WHERE {{ GRAPH {in_source(S004)} {{
+def test_council_meeting_participants_and_roles(store):
+    found = rows(store, f"""SELECT ?state ?role WHERE {{ GRAPH {in_source(S004)} {{
         ?p rats:meeting <{BASE}meeting/rats-council/40> ; rats:participant ?state ; rats:role ?role .
         FILTER(STRSTARTS(STR(?state), "{BASE}state/")) }} }}""")
     by_role = {}
@@ -94,13 +94,13 @@ def test_council_meeting_participants_and_roles(ox_store):
     }
 
 
-def test_stated_count_of_countries_is_kept_beside_the_enumeration(ox_store):
-    assert rows(ox_store, f"""SELECT ?v WHERE {{ ?s rats:measure <{BASE}measure/participating-countries> ;
+def test_stated_count_of_countries_is_kept_beside_the_enumeration(store):
+    assert rows(store, f"""SELECT ?v WHERE {{ ?s rats:measure <{BASE}measure/participating-countries> ;
         rats:about <{BASE}meeting/rats-council/40> ; rats:value ?v }}""") == [{"v": "10"}]
 
 
-def test_memberships_of_the_8th_conference(ox_store):
-    found = rows(ox_store, f"""SELECT ?state ?role WHERE {{ GRAPH {in_source(S002)} {{
+def test_memberships_of_the_8th_conference(store):
+    found = rows(store, f"""SELECT ?state ?role WHERE {{ GRAPH {in_source(S002)} {{
         ?m a rats:Membership ; rats:memberState ?state ; rats:role ?role ; rats:asOf "2022-11-08"^^xsd:date }} }}""")
     roles = {}
     for row in found:
@@ -130,41 +130,41 @@ def test_memberships_of_the_8th_conference(ox_store):
         ("al-qaeda/members", "500", "exactly"),
     ],
 )
-def test_statistics_keep_value_and_qualifier(ox_store, statistic, value, qualifier):
-    assert rows(ox_store, f"""SELECT ?v ?q WHERE {{ <{BASE}statistic/{statistic}> rats:value ?v ; rats:qualifier ?q }}""") == [
+def test_statistics_keep_value_and_qualifier(store, statistic, value, qualifier):
+    assert rows(store, f"""SELECT ?v ?q WHERE {{ <{BASE}statistic/{statistic}> rats:value ?v ; rats:qualifier ?q }}""") == [
         {"v": value, "q": f"https://w3id.org/sco-rats/ontology#{qualifier}"}
     ]
 
 
-def test_both_spellings_of_the_chairman_are_kept_as_stated_names_of_one_person(ox_store):
-    names = rows(ox_store, f"""SELECT ?n WHERE {{ GRAPH {in_source(S004)} {{
+def test_both_spellings_of_the_chairman_are_kept_as_stated_names_of_one_person(store):
+    names = rows(store, f"""SELECT ?n WHERE {{ GRAPH {in_source(S004)} {{
         <{BASE}person/ermek-sagimbayev> rats:statedName ?n }} }} ORDER BY ?n""")
     assert names == [{"n": "Erlan Sagimbayev"}, {"n": "Ermek Sagimbayev"}]
 
 
-def test_inferred_founding_year_is_kept_apart_and_explained(ox_store):
-    assert not ask(ox_store, f"""ASK {{ GRAPH {in_source(S004)} {{ <{BASE}org/sco> rats:foundingDate ?d }} }}""")
-    found = rows(ox_store, f"""SELECT ?d ?why WHERE {{ GRAPH <{BASE}graph/inferred/{S004}> {{
+def test_inferred_founding_year_is_kept_apart_and_explained(store):
+    assert not ask(store, f"""ASK {{ GRAPH {in_source(S004)} {{ <{BASE}org/sco> rats:foundingDate ?d }} }}""")
+    found = rows(store, f"""SELECT ?d ?why WHERE {{ GRAPH <{BASE}graph/inferred/{S004}> {{
         <{BASE}org/sco> rats:foundingDate ?d . ?f a rats:InferredFact ; rdf:subject <{BASE}org/sco> ;
         rats:derivation ?why }} }}""")
     assert len(found) == 1 and found[0]["d"] == "2001" and "2002 - 1" in found[0]["why"]
 
 
-def test_planned_meetings_are_announced_not_held(ox_store):
-    found = rows(ox_store, """SELECT ?m ?loc WHERE { ?m rats:status rats:planned ; rats:location ?loc } ORDER BY ?m""")
+def test_planned_meetings_are_announced_not_held(store):
+    found = rows(store, """SELECT ?m ?loc WHERE { ?m rats:status rats:planned ; rats:location ?loc } ORDER BY ?m""")
     assert found == [
         {"m": BASE + "meeting/rats-exercise/joint-exercise-china", "loc": BASE + "state/china"},
         {"m": BASE + "meeting/rats-workshop/internet-terrorism-india", "loc": BASE + "state/india"},
     ]
 
 
-def test_signed_document_of_the_council_meeting(ox_store):
-    assert ask(ox_store, f"""ASK {{ ?d a rats:Document ; rats:adoptedAt <{BASE}meeting/rats-council/40> ;
+def test_signed_document_of_the_council_meeting(store):
+    assert ask(store, f"""ASK {{ ?d a rats:Document ; rats:adoptedAt <{BASE}meeting/rats-council/40> ;
         rats:status rats:adopted }}""")
 
 
-def test_people_with_posts(ox_store):
-    found = rows(ox_store, """SELECT DISTINCT ?person ?post WHERE { ?h a rats:PostHolding ; rats:holder ?person ; rats:post ?post }""")
+def test_people_with_posts(store):
+    found = rows(store, """SELECT DISTINCT ?person ?post WHERE { ?h a rats:PostHolding ; rats:holder ?person ; rats:post ?post }""")
     pairs = {(r["person"].rsplit("/", 1)[1], r["post"].rsplit("/", 1)[1]) for r in found}
     assert {
         ("ruslan-mirzayev", "sco-rats-executive-committee-director"),

@@ -12,7 +12,7 @@ from kg.build import Project, build
 from kg.errors import BadRequest
 from kg.intake import Conflict, Intake, Rejected, from_rdf, read_files
 from kg.namespaces import source_graph
-from kg.store import graph_names, oxigraph
+from kg.store import graph_names
 from kg.validate import SOURCE_GRAPHS, Validator
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +27,7 @@ def validator(project):
 
 @pytest.fixture
 def intake(writable_store, validator, vocabulary, tmp_path):
-    return Intake(oxigraph(writable_store), validator, vocabulary, tmp_path / "accepted")
+    return Intake(writable_store, validator, vocabulary, tmp_path / "accepted")
 
 
 def quads(store):
@@ -180,10 +180,9 @@ def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vo
              for name, folder, suffix in (("mapping", "mappings", ".yaml"), ("text", "seeds", ".txt"))}
     for folder, suffix in (("mappings", ".yaml"), ("seeds", ".txt")):
         (root / folder / f"{held_back}{suffix}").unlink()
-    dataset = open_store(tmp_path / "store")
+    store = open_store(tmp_path / "store")
     partial = build(Project(root)).dataset
-    load_graphs(dataset, partial.graphs())
-    store = oxigraph(dataset)
+    load_graphs(store, partial.graphs())
     refresh_default_graph(store)
     intake = Intake(store, validator, vocabulary, tmp_path / "accepted")
     intake.add(from_mapping(texts["mapping"], texts["text"], source_id=held_back, vocabulary=vocabulary,
@@ -201,7 +200,7 @@ def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, vali
     curation_file = tmp_path / "preferred.yaml"
     curation_file.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n"
                              "  property: P580\n  value: 2022-11-08T00:00:00Z\n  reason: the organiser's own page\n")
-    store = oxigraph(writable_store)
+    store = writable_store
     intake = Intake(store, validator, vocabulary, tmp_path / "accepted",
                     Curation(tuple(load_preferences(curation_file)), {}))
     # the store was built without the preference: give the 2022 statement its preferred rank first

@@ -53,8 +53,8 @@ def test_same_findings_on_the_seeds(engines, built):
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_same_findings_with_each_invented_source(engines, built, ox_store, vocabulary, case):
-    known = set(read_graphs(ox_store, [str(AUTHORITY_GRAPH)]).subjects())
+def test_same_findings_with_each_invented_source(engines, built, store, vocabulary, case):
+    known = set(read_graphs(store, [str(AUTHORITY_GRAPH)]).subjects())
     candidate = from_mapping((case / "mapping.yaml").read_text(), (case / "text.txt").read_text(),
                              source_id=case.name, vocabulary=vocabulary, known=known)
     union = seed_union(built) + candidate.stated + candidate.reference

@@ -167,10 +167,10 @@ def test_graph_store_protocol_reads(client):
 
 
 @pytest.mark.parametrize("name, fmt", [("dataset.nq.gz", ox.RdfFormat.N_QUADS), ("dataset.trig.gz", ox.RdfFormat.TRIG)])
-def test_dumps_are_gzipped_and_complete(client, name, fmt, ox_store):
+def test_dumps_are_gzipped_and_complete(client, name, fmt, store):
     response = client.get(f"/dumps/{name}")
     quads = list(ox.parse(gzip.decompress(response.data), format=fmt))
-    assert len(quads) == sum(1 for q in ox_store if not isinstance(q.graph_name, ox.DefaultGraph))
+    assert len(quads) == sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
 def test_openapi_is_generated_from_the_query_headers(client):

@@ -26,8 +26,8 @@ REQUIRED_VARIABLES = {
 }
 
 
-def select(ox_store, name, **params):
-    result = q.run(ox_store, QUERIES[name], params)
+def select(store, name, **params):
+    result = q.run(store, QUERIES[name], params)
     names = [v.value for v in result.variables]
     return names, [{k: (s[k].value if s[k] is not None else None) for k in names} for s in result]
 
@@ -48,15 +48,15 @@ def test_header_and_parameters_match_the_query(name):
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED_VARIABLES))
-def test_required_result_variables(ox_store, name):
+def test_required_result_variables(store, name):
     params = {"subject": BASE + "meeting/rats-conference/8"} if name == "evidence" else {}
-    variables, rows = select(ox_store, name, **params)
+    variables, rows = select(store, name, **params)
     assert set(REQUIRED_VARIABLES[name].split()) <= set(variables)
     assert rows, f"{name} returned nothing on the seeds"
 
 
-def test_meetings_list_each_conference_and_the_council_meeting_as_stated(ox_store):
-    _, rows = select(ox_store, "meetings")
+def test_meetings_list_each_conference_and_the_council_meeting_as_stated(store):
+    _, rows = select(store, "meetings")
     held = {(r["edition"], r["start"], r["end"], r["cityLabel"]) for r in rows if r["status"].endswith("#held") and r["edition"]}
     assert held == {
         ("5", "2017-11-01", "2017-11-02", "Tashkent"),
@@ -67,15 +67,15 @@ def test_meetings_list_each_conference_and_the_council_meeting_as_stated(ox_stor
     }
 
 
-def test_participants_filtered_by_meeting(ox_store):
-    _, rows = select(ox_store, "participants", meeting=BASE + "meeting/rats-conference/8")
+def test_participants_filtered_by_meeting(store):
+    _, rows = select(store, "participants", meeting=BASE + "meeting/rats-conference/8")
     assert {r["meeting"] for r in rows} == {BASE + "meeting/rats-conference/8"}
     states = {r["participantLabel"] for r in rows if r["participant"].startswith(BASE + "state/")}
     assert len(states) == 16 and {"India", "Mongolia", "Turkey"} <= states
 
 
-def test_statistics_carry_the_quote_of_their_value(ox_store):
-    _, rows = select(ox_store, "statistics")
+def test_statistics_carry_the_quote_of_their_value(store):
+    _, rows = select(store, "statistics")
     by_iri = {r["statistic"]: r for r in rows}
     blocked = by_iri[BASE + "statistic/rats-conference-9/online-materials-blocked"]
     assert blocked["value"] == "25000" and blocked["qualifierLabel"] == "approximately"
@@ -83,44 +83,44 @@ def test_statistics_carry_the_quote_of_their_value(ox_store):
     assert blocked["reportedByLabel"] == "Ruslan Mirzayev"
 
 
-def test_memberships_show_both_dates_for_india(ox_store):
-    _, rows = select(ox_store, "memberships", organisation=BASE + "org/sco")
+def test_memberships_show_both_dates_for_india(store):
+    _, rows = select(store, "memberships", organisation=BASE + "org/sco")
     india = sorted((r["roleLabel"], r["asOf"]) for r in rows if r["stateLabel"] == "India")
     assert india == [("member", "2022-11-08"), ("member", "2024-09-08")]
 
 
-def test_sources_count_their_facts(ox_store):
-    _, rows = select(ox_store, "sources")
+def test_sources_count_their_facts(store):
+    _, rows = select(store, "sources")
     assert len(rows) == 5
     assert all(int(r["facts"]) > 10 for r in rows)
     ep = next(r for r in rows if r["source"].endswith("004_19d1a5506ceb2ba2"))
     assert (ep["publisherLabel"], ep["published"], ep["language"]) == ("ePrimefeed", "2024-09-08", "en")
 
 
-def test_evidence_gives_quote_and_offsets(ox_store, project):
-    _, rows = select(ox_store, "evidence", subject=BASE + "meeting/rats-conference/8")
+def test_evidence_gives_quote_and_offsets(store, project):
+    _, rows = select(store, "evidence", subject=BASE + "meeting/rats-conference/8")
     text = (project.seeds / "002_cdc5ba49de91e49a.txt").read_text(encoding="utf-8")
     assert any(r["property"].endswith("#startDate") and r["value"] == "2022-11-08" for r in rows)
     for row in rows:
         assert text[int(row["start"]):int(row["end"])] == row["quote"]
 
 
-def test_missing_required_parameter_is_a_clear_error(ox_store):
+def test_missing_required_parameter_is_a_clear_error(store):
     with pytest.raises(BadRequest, match="needs the parameter 'subject'"):
-        q.run(ox_store, QUERIES["evidence"], {})
+        q.run(store, QUERIES["evidence"], {})
 
 
-def test_unknown_parameter_and_bad_iri_are_refused(ox_store):
+def test_unknown_parameter_and_bad_iri_are_refused(store):
     with pytest.raises(BadRequest, match="has no parameter 'meting'"):
-        q.run(ox_store, QUERIES["participants"], {"meting": "x"})
+        q.run(store, QUERIES["participants"], {"meting": "x"})
     with pytest.raises(BadRequest, match="must be an absolute IRI"):
-        q.run(ox_store, QUERIES["participants"], {"meeting": "not an iri"})
+        q.run(store, QUERIES["participants"], {"meeting": "not an iri"})
 
 
-def test_parameter_values_are_bound_not_spliced(ox_store):
+def test_parameter_values_are_bound_not_spliced(store):
     hostile = BASE + "x> } UNION { ?meeting ?p ?o"
     with pytest.raises(BadRequest):
-        q.run(ox_store, QUERIES["participants"], {"meeting": hostile})
+        q.run(store, QUERIES["participants"], {"meeting": hostile})
 
 
 def test_unknown_query_name():
@@ -128,14 +128,14 @@ def test_unknown_query_name():
         q.get_query(QUERIES, "nope")
 
 
-def test_syntax_error_names_the_position(ox_store):
+def test_syntax_error_names_the_position(store):
     with pytest.raises(QueryError, match=r"line 1, column 25"):
-        q.execute(ox_store, "SELECT * WHERE { ?s ?p }")
+        q.execute(store, "SELECT * WHERE { ?s ?p }")
 
 
 @pytest.mark.parametrize("format_", sorted(q.RESULT_FORMATS))
-def test_every_result_format(ox_store, format_):
-    body = q.serialize(q.run(ox_store, QUERIES["sources"]), format_)
+def test_every_result_format(store, format_):
+    body = q.serialize(q.run(store, QUERIES["sources"]), format_)
     assert body
     if format_ == "json":
         assert len(json.loads(body)["results"]["bindings"]) == 5

@@ -18,8 +18,8 @@ M8 = "https://w3id.org/sco-rats/meeting/rats-conference/8"
 
 
 @pytest.fixture(scope="module")
-def everything(ox_store) -> str:
-    return render_export(ox_store, "quickstatements")[0]
+def everything(store) -> str:
+    return render_export(store, "quickstatements")[0]
 
 
 def test_every_line_follows_the_grammar(everything):
@@ -29,8 +29,8 @@ def test_every_line_follows_the_grammar(everything):
         assert line == "CREATE" or LABEL.match(line) or STATEMENT.match(line), line
 
 
-def test_the_8th_conference_is_created_with_statements_and_references(ox_store):
-    text, _ = render_export(ox_store, "quickstatements", M8)
+def test_the_8th_conference_is_created_with_statements_and_references(store):
+    text, _ = render_export(store, "quickstatements", M8)
     lines = text.splitlines()
     assert lines[0] == "CREATE" and lines[1] == 'LAST\tLen\t"8th scientific-practical conference of the SCO RATS"'
     by_property = {line.split("\t")[1]: line for line in lines[2:]}
@@ -61,8 +61,8 @@ def test_memberships_without_their_role_are_not_exported(everything):
     assert "\tP463\t" not in everything
 
 
-def test_csv_form(ox_store):
-    text, skipped = render_export(ox_store, "qs-csv", M8)
+def test_csv_form(store):
+    text, skipped = render_export(store, "qs-csv", M8)
     header, row = list(csv.reader(io.StringIO(text)))
     assert header[0] == "qid" and row[0] == "" and "P393" in header and "S1683" in header
     assert row[header.index("P393")] == '"8"' and row[header.index("P580")] == "+2022-11-08T00:00:00Z/11"

@@ -1,26 +1,26 @@
-"""The store rule: a path means on disk, None means in memory."""
+"""The store rule: a path means on disk, None means in memory, a URL a SPARQL server."""
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.store import load_graphs, open_store, oxigraph, refresh_default_graph, replace_directory
+from kg.store import load_graphs, open_store, refresh_default_graph, replace_directory
 
 
 def test_in_memory_store_round_trip():
-    dataset = open_store()
+    store = open_store()
     graph = Graph(identifier=URIRef("urn:g"))
     graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal("o", lang="en")))
-    assert load_graphs(dataset, [graph]) == 1
-    assert len(oxigraph(dataset)) == 2  # the named graph and the default graph (their merge)
+    assert load_graphs(store, [graph]) == 1
+    assert len(store) == 2  # the named graph and the default graph (their merge)
 
 
 def test_on_disk_store_persists(tmp_path):
     graph = Graph(identifier=URIRef("urn:g"))
     graph.add((URIRef("urn:s"), URIRef("urn:p"), Literal(3)))
-    dataset = open_store(tmp_path / "store")
-    load_graphs(dataset, [graph])
-    oxigraph(dataset).flush()
-    del dataset
-    assert len(oxigraph(open_store(tmp_path / "store", read_only=True))) == 2
+    store = open_store(tmp_path / "store")
+    load_graphs(store, [graph])
+    store.flush()
+    del store
+    assert len(open_store(tmp_path / "store", read_only=True)) == 2
 
 
 def test_replace_directory_swaps_whole_folders(tmp_path):
@@ -35,15 +35,14 @@ def test_replace_directory_swaps_whole_folders(tmp_path):
 
 def test_default_graph_is_a_set_merge():
     """Regression: Oxigraph's union default graph counted a triple once per graph stating it."""
-    dataset = open_store()
+    store = open_store()
     triple = (URIRef("urn:s"), URIRef("urn:p"), Literal("o"))
     graphs = []
     for name in ("urn:g1", "urn:g2"):
         graph = Graph(identifier=URIRef(name))
         graph.add(triple)
         graphs.append(graph)
-    load_graphs(dataset, graphs)
-    store = oxigraph(dataset)
+    load_graphs(store, graphs)
     assert len(list(store.query("SELECT * WHERE { ?s ?p ?o }"))) == 1
     store.update("DELETE DATA { GRAPH <urn:g1> { <urn:s> <urn:p> \"o\" } . GRAPH <urn:g2> { <urn:s> <urn:p> \"o\" } }")
     refresh_default_graph(store)

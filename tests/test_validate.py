@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph
 
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
-from kg.store import add_graphs, default_graph_quads, open_store, oxigraph
+from kg.store import add_graphs, default_graph_quads, open_store
 from kg.synthetic import plans, source
 from kg.validate import Validator
 
@@ -22,8 +22,8 @@ def validator(project):
 
 
 @pytest.fixture(scope="module")
-def seed_report(validator, ox_store):
-    return validator.validate_store(ox_store)
+def seed_report(validator, store):
+    return validator.validate_store(store)
 
 
 def test_seeds_report_every_real_inconsistency_and_no_false_alarm(seed_report):
@@ -76,7 +76,7 @@ def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabula
         known |= set(candidate.reference.subjects())
         reference += candidate.reference
         sources.append(candidate)
-    store = oxigraph(open_store())
+    store = open_store()
     ontology = Graph(identifier=ONTOLOGY_GRAPH)
     ontology += validator.ontology
     add_graphs(store, [reference, ontology] + [c.stated for c in sources])  # named graphs and their merge
@@ -110,7 +110,7 @@ def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validato
         reference = Graph(identifier=AUTHORITY_GRAPH)
         reference += built.dataset.graph(AUTHORITY_GRAPH)
         known = set(reference.subjects())
-        store = oxigraph(open_store())
+        store = open_store()
         graphs = []
         for plan in chosen:
             candidate = source(plan, vocabulary=vocabulary, known=known)

@@ -111,13 +111,13 @@ def test_item_names():
 # ---------------------------------------------------------------- WDQS-style querying
 
 
-def test_label_service_binds_labels_descriptions_and_aliases(ox_store):
+def test_label_service_binds_labels_descriptions_and_aliases(store):
     from kg.queries import execute
 
     query = rewrite_label_service("""SELECT ?s ?sLabel ?sAltLabel ?xLabel WHERE {
         VALUES (?s ?x) { (kgwd:state-kyrgyzstan "plain") (kgwd:person-ruslan-mirzayev kgwd:nothing-here) }
         SERVICE wikibase:label { bd:serviceParam wikibase:language "fr,en". } } ORDER BY ?sLabel""")
-    rows = [{v.value: (s[v].value if s[v] else None) for v in r.variables} for r in [execute(ox_store, query)]
+    rows = [{v.value: (s[v].value if s[v] else None) for v in r.variables} for r in [execute(store, query)]
             for s in r]
     assert rows[0]["sLabel"] == "Kyrgyzstan" and rows[0]["sAltLabel"] == "Kyrgyz Republic"
     assert rows[1]["sLabel"] == "Ruslan Mirzayev" and rows[1]["xLabel"] == "nothing-here"
