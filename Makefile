@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test clean
+.PHONY: install build serve test test-remote clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,18 @@ serve: build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,
+# started here on a free port with an empty in-memory store, and stopped afterwards.
+test-remote: $(STAMP)
+	@set -e; dir=$$(mktemp -d); \
+	port=$$($(BIN)/python -c 'from kg.server_process import free_port; print(free_port())'); \
+	$(BIN)/oxigraph serve --bind 127.0.0.1:$$port >"$$dir/oxigraph.log" 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null; rm -rf "$$dir"' EXIT; \
+	url=http://127.0.0.1:$$port/query; \
+	for i in $$(seq 1 100); do $(BIN)/python -c "import urllib.request as u; u.urlopen('$$url?query=ASK%7B%7D')" 2>/dev/null && break; sleep 0.1; done; \
+	echo "testing against the Oxigraph server at $$url"; \
+	KG_TEST_STORE=$$url $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache

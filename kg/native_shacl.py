@@ -228,10 +228,10 @@ COUNTS = (SH.MinCountConstraintComponent, SH.MaxCountConstraintComponent)
 """Components whose results have no value node."""
 
 
-def run_core(constraints: list[CoreConstraint], store: ox.Store) -> Graph:
+def run_core(constraints: list[CoreConstraint], store: ox.Store, *, parallel: bool = True) -> Graph:
     """Evaluate compiled core constraints on ``store``; return a SHACL results graph."""
     report = _Results(store)
-    for constraint, rows in zip(constraints, _solutions(store, [c.query for c in constraints])):
+    for constraint, rows in zip(constraints, _solutions(store, [c.query for c in constraints], parallel)):
         for row in rows:
             value = None if constraint.component in COUNTS else row.get("value")
             report.add(constraint.severity, constraint.shape, None, constraint.component, to_rdflib(row["this"]),
@@ -240,11 +240,11 @@ def run_core(constraints: list[CoreConstraint], store: ox.Store) -> Graph:
     return report.graph()
 
 
-def run(constraints: list[SparqlConstraint], store: ox.Store) -> Graph:
+def run(constraints: list[SparqlConstraint], store: ox.Store, *, parallel: bool = True) -> Graph:
     """Evaluate SPARQL ``constraints`` on the default graph of ``store`` (which must hold the
     ontology's class hierarchy); return a SHACL results graph."""
     report = _Results(store)
-    for constraint, rows in zip(constraints, _solutions(store, [c.query for c in constraints])):
+    for constraint, rows in zip(constraints, _solutions(store, [c.query for c in constraints], parallel)):
         for row in rows:
             bound = {name: to_rdflib(term) for name, term in row.items()}
             report.add(constraint.severity, constraint.shape, constraint.node, SH.SPARQLConstraintComponent,
@@ -253,15 +253,18 @@ def run(constraints: list[SparqlConstraint], store: ox.Store) -> Graph:
     return report.graph()
 
 
-def _solutions(store: ox.Store, queries: list[str]) -> list[list[dict]]:
+def _solutions(store: ox.Store, queries: list[str], parallel: bool = True) -> list[list[dict]]:
     """Evaluate ``queries`` on ``store``, a few at a time: Oxigraph releases the GIL while it
     evaluates, so on a large graph two cores finish the constraints in about half the time.
-    Each solution is a dict of the variables it binds."""
+    On a small scratch store (``parallel=False``) starting threads would cost more than the
+    queries. Each solution is a dict of the variables it binds."""
     def solve(query: str) -> list[dict]:
         solutions = store.query(query)
         names = [v.value for v in solutions.variables]
         return [{name: term for name, term in zip(names, solution) if term is not None} for solution in solutions]
 
+    if not parallel:
+        return [solve(query) for query in queries]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return list(pool.map(solve, queries))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
@@ -42,8 +43,8 @@ GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-UPDATE_BATCH = 20_000
-"""Quads per ``INSERT DATA`` request when a bulk load is split (a bulk load is not atomic)."""
+UPDATE_BATCH = 50_000
+"""Quads sent at a time by a bulk load (which, as in Oxigraph, is not atomic)."""
 
 
 class RemoteStoreError(KGError):
@@ -116,12 +117,13 @@ class RemoteStore:
             raise RemoteStoreError("a remote store cannot be asked for the union default graph per query; "
                                    "this project keeps the merge in the default graph instead")
         text = bind(query, substitutions) if substitutions else query
-        fields = [("query", prologue(prefixes) + text)]
+        head = prologue(prefixes)
+        fields = [("query", head + text)]
         fields += [("default-graph-uri", _iri(g)) for g in _graphs(default_graph)]
         fields += [("named-graph-uri", _iri(g)) for g in named_graphs or ()]
         response = self._request("POST", self.query_url, urlencode(fields).encode(),
                                  {"Content-Type": "application/x-www-form-urlencoded", "Accept": RESULTS_ACCEPT},
-                                 syntax_errors=True)
+                                 syntax_errors=head.count("\n"))
         mime = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if mime in RESULTS_TYPES:
             return ox.parse_query_results(response.data, format=RESULTS_TYPES[mime])
@@ -133,6 +135,12 @@ class RemoteStore:
     def quads_for_pattern(self, subject=None, predicate=None, object=None,  # noqa: A002 - pyoxigraph's name
                           graph_name=None) -> Iterator[ox.Quad]:
         """The quads matching a pattern; ``None`` matches anything, ``DefaultGraph()`` the default graph."""
+        if subject is None and predicate is None and object is None and graph_name is not None:
+            # A whole graph: the Graph Store Protocol streams it without evaluating a query.
+            return (ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in self.get_graph(graph_name))
+        return self._matching(subject, predicate, object, graph_name)
+
+    def _matching(self, subject, predicate, object, graph_name) -> Iterator[ox.Quad]:  # noqa: A002
         terms = {"s": subject, "p": predicate, "o": object}
         if isinstance(graph_name, ox.DefaultGraph):
             where = "{ ?s ?p ?o }"
@@ -170,8 +178,9 @@ class RemoteStore:
         :raises SyntaxError: the server rejected the update (HTTP 400), with its message.
         """
         self._refuse_if_read_only()
-        self._request("POST", self.update_url, (prologue(prefixes) + update).encode(),
-                      {"Content-Type": "application/sparql-update"}, syntax_errors=True)
+        head = prologue(prefixes)
+        self._request("POST", self.update_url, (head + update).encode(),
+                      {"Content-Type": "application/sparql-update"}, syntax_errors=head.count("\n"))
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add ``quads`` in one ``INSERT DATA`` request: all of them or none."""
@@ -185,15 +194,23 @@ class RemoteStore:
     def remove(self, quad: ox.Quad) -> None:
         self.update("DELETE DATA " + _data_block([quad]))
 
+    def remove_graph(self, graph_name: ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {graph_name}")
+
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add many quads, a batch per request, as ``Store.bulk_extend`` (not atomic) does."""
-        batch = []
-        for quad in quads:
-            batch.append(quad)
-            if len(batch) == UPDATE_BATCH:
-                self.extend(batch)
-                batch = []
-        self.extend(batch)
+        """Add many quads, graph by graph through the Graph Store Protocol, a batch at a time;
+        like ``Store.bulk_extend``, not atomic."""
+        batch: dict = defaultdict(list)
+        for count, quad in enumerate(quads, 1):
+            batch[quad.graph_name].append(quad.triple)
+            if count % UPDATE_BATCH == 0:
+                self._post_batch(batch)
+        self._post_batch(batch)
+
+    def _post_batch(self, batch: dict) -> None:
+        for name, triples in batch.items():
+            self.post_graph(name, triples)
+        batch.clear()
 
     def load(self, input=None, format: ox.RdfFormat | None = None, *,  # noqa: A002 - pyoxigraph's names
              path=None, to_graph=None, base_iri: str | None = None) -> None:
@@ -203,17 +220,18 @@ class RemoteStore:
             quads = (ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads)
         self.extend(list(quads))
 
-    def put_graph(self, name: ox.NamedNode | None, triples: Iterable[ox.Triple]) -> None:
-        """Replace one graph through the Graph Store Protocol (``PUT``), the default graph if ``name`` is None."""
+    def _graph_url(self, name) -> str:
+        return f"{self.data_url}?" + ("default" if isinstance(name, ox.DefaultGraph) else urlencode({"graph": name.value}))
+
+    def post_graph(self, name: ox.NamedNode | ox.DefaultGraph, triples: Iterable[ox.Triple]) -> None:
+        """Add triples to one graph through the Graph Store Protocol (``POST``)."""
         self._refuse_if_read_only()
-        target = "default" if name is None else urlencode({"graph": name.value})
-        self._request("PUT", f"{self.data_url}?{target}", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+        self._request("POST", self._graph_url(name), ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
                       {"Content-Type": "application/n-triples"})
 
-    def get_graph(self, name: ox.NamedNode | None) -> list[ox.Triple]:
-        """Read one graph through the Graph Store Protocol (``GET``), the default graph if ``name`` is None."""
-        target = "default" if name is None else urlencode({"graph": name.value})
-        response = self._request("GET", f"{self.data_url}?{target}", None, {"Accept": "application/n-triples"},
+    def get_graph(self, name: ox.NamedNode | ox.DefaultGraph) -> list[ox.Triple]:
+        """Read one graph through the Graph Store Protocol (``GET``); a missing graph is empty."""
+        response = self._request("GET", self._graph_url(name), None, {"Accept": "application/n-triples"},
                                  missing_ok=True)
         if response.status == 404:
             return []
@@ -234,11 +252,15 @@ class RemoteStore:
 
     # HTTP
 
-    def _request(self, method: str, url: str, body: bytes | None, headers: dict, *, syntax_errors: bool = False,
-                 missing_ok: bool = False):
+    def _request(self, method: str, url: str, body: bytes | None, headers: dict, *,
+                 syntax_errors: int | None = None, missing_ok: bool = False):
+        """Send one request; a 400 becomes a :class:`SyntaxError` when ``syntax_errors`` is the
+        number of lines of prologue we added (its positions are moved back to the caller's text)."""
         try:
             response = self._http.request(method, url, body=body, headers=headers, timeout=self.timeout,
                                           preload_content=True, redirect=False)
+        except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: it is one of those too
+            raise RemoteStoreError(f"cannot reach the store at {url}: {exc.__cause__ or exc}") from None
         except urllib3.exceptions.TimeoutError:
             raise RemoteStoreError(f"{url} gave no answer within {self.timeout:g} s") from None
         except urllib3.exceptions.HTTPError as exc:
@@ -246,13 +268,28 @@ class RemoteStore:
         if response.status < 300 or (missing_ok and response.status == 404):
             return response
         message = response.data.decode("utf-8", "replace").strip()[:2000]
-        if syntax_errors and response.status == 400:
-            raise SyntaxError(message or f"{url} rejected the request")
+        if syntax_errors is not None and response.status == 400:
+            raise SyntaxError(_shift_lines(message, syntax_errors) or f"{url} rejected the request")
         raise RemoteStoreError(f"{url} answered {response.status}: {message}")
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
             raise RemoteStoreError(f"the store at {self.query_url} was opened read-only")
+
+
+def _shift_lines(message: str, lines: int) -> str:
+    """Move line numbers in a server's error message back by the ``lines`` of prologue we added.
+
+    >>> _shift_lines("error at 29:16: expected '}'", 27)
+    "error at 2:16: expected '}'"
+    >>> _shift_lines("Encountered ... at line 30, column 3.", 27)
+    'Encountered ... at line 3, column 3.'
+    """
+    def shift(match: re.Match) -> str:
+        number = int(match[2]) - lines
+        return f"{match[1]}{number}" if number > 0 else match[0]
+
+    return re.sub(r"(error at |\bline )(\d+)", shift, message)
 
 
 def prologue(prefixes: dict[str, str] | None) -> str:

@@ -19,7 +19,7 @@ class ServerProcess:
     """
 
     def __init__(self, store: Path, options: list[str] = (), *, log: Path | None = None, start_timeout: float = 120):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
         started = time.perf_counter()
@@ -62,7 +62,8 @@ class ServerProcess:
         self.stop()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]

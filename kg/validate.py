@@ -229,7 +229,9 @@ class Validator:
         :param scratch: ``store`` is a scratch store (everything in its default graph), not the
             graph's own store (statements in source graphs, reference data in the authority graph).
         """
-        results = native_shacl.run_core(self._core, store) + native_shacl.run(self._sparql, store)
+        parallel = not scratch
+        results = native_shacl.run_core(self._core, store, parallel=parallel) + \
+            native_shacl.run(self._sparql, store, parallel=parallel)
         focus, statements = set(), set()
         for result in results.subjects(SH.focusNode, None):
             node, path = results.value(result, SH.focusNode), results.value(result, SH.resultPath)

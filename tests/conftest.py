@@ -113,6 +113,7 @@ def live_server(built, tmp_path_factory):
 
     directory = tmp_path_factory.mktemp("served")
     if REMOTE_STORE:
+        seeded_store(built)
         location = REMOTE_STORE
     else:
         location = directory / "store"
