@@ -156,3 +156,14 @@ def test_cli_builds_queries_and_validates_over_the_server(runner, server_url, tm
     assert result.exit_code == 0 and "0 violation(s), 3 warning(s), 2 note(s)" in result.output
     result = runner.invoke(cli, ["query", "meetings", "--store", "ftp://example.org/sparql"])
     assert result.exit_code == 2 and "a remote store is an http:// or https:// URL" in result.output
+
+
+def test_cli_loads_and_dumps_over_the_server(runner, remote, server_url, tmp_path):
+    data = tmp_path / "data.nq"
+    data.write_text(f"<{EX}a> <{EX}p> \"one\" <{EX}g> .\n<{EX}b> <{EX}p> <{EX}a> <{EX}g> .\n")
+    result = runner.invoke(cli, ["load", str(data), "--store", server_url])
+    assert result.exit_code == 0 and "store holds 2 quads in named graphs" in result.output, result.output
+    assert len(remote) == 4  # and their merge in the default graph
+    result = runner.invoke(cli, ["dump", "--store", server_url, "-o", str(tmp_path / "out.nq")])
+    assert result.exit_code == 0 and sorted((tmp_path / "out.nq").read_text().splitlines()) == \
+        sorted(data.read_text().splitlines())
