@@ -27,6 +27,7 @@ from kg.store import (FORMATS, SUFFIXES, default_store_path, dump, load_graphs, 
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
 
+
 class StoreLocation(click.ParamType):
     """A store directory, or the URL of a SPARQL 1.1 server's query endpoint."""
 
