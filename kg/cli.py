@@ -22,7 +22,7 @@ from kg import queries as named_queries
 from kg.build import Project, build
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.remote import is_url
-from kg.store import (FORMATS, SUFFIXES, default_store_path, dump, load_graphs, named_quads, open_store,
+from kg.store import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
                       refresh_default_graph, replace_directory)
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
@@ -92,7 +92,7 @@ def cli():
 @reports_errors
 def build_command(store_path, root, graphs_dir):
     """Build the graph from the seeds into the store, replacing what was there."""
-    target = store_path or default_store_path()
+    target = store_path or default_store_location()
     result = build(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
     remote = is_url(target)
     if remote:
@@ -140,7 +140,7 @@ def run_checks(store: ox.Store, directory: Path) -> dict[str, int]:
 @reports_errors
 def load_command(files, graph_iri, store_path):
     """Load N-Quads, TriG, Turtle or N-Triples files into the store, each file atomically."""
-    store = open_store(store_path or default_store_path())
+    store = open_store(store_path or default_store_location())
     for path in files:
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
@@ -164,7 +164,7 @@ def load_command(files, graph_iri, store_path):
 @reports_errors
 def dump_command(format_, output, store_path):
     """Write the whole dataset, every graph, as N-Quads or TriG."""
-    store = open_store(store_path or default_store_path(), read_only=True)
+    store = open_store(store_path or default_store_location(), read_only=True)
     data = dump(store, FORMATS[format_])
     if output:
         output.write_bytes(data)
@@ -193,7 +193,7 @@ def query_command(name, params, format_, queries_dir, store_path):
         query = named_queries.parse_query_file(Path(name))
     else:
         query = named_queries.get_query(named_queries.load_queries(queries_dir), name)
-    store = open_store(store_path or default_store_path(), read_only=True)
+    store = open_store(store_path or default_store_location(), read_only=True)
     result = named_queries.run(store, query, values)
     if format_ == "table":
         click.echo(named_queries.to_table(result), nl=False)
@@ -204,7 +204,7 @@ def query_command(name, params, format_, queries_dir, store_path):
 def _intake(store_path, root: Path):
     from kg.intake import Intake
 
-    store = open_store(store_path or default_store_path())
+    store = open_store(store_path or default_store_location())
     project = Project(root)
     return Intake.from_folders(store, project.ontology, project.shapes, project.accepted, project.curation)
 
@@ -237,7 +237,7 @@ def validate_command(sources, format_, store_path, root):
         from kg.validate import Validator
 
         validator = Validator.from_folders(root / "ontology", root / "shapes")
-        store = open_store(store_path or default_store_path(), read_only=True)
+        store = open_store(store_path or default_store_location(), read_only=True)
         report = validator.validate_store(store)
     click.echo(report.render(format_), nl=False)
     sys.exit(EXIT_OK if report.conforms else EXIT_CHECK_FAILED)
@@ -283,7 +283,7 @@ def export_command(kind, entity, output, store_path):
     """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle)."""
     from kg.exports import render_export
 
-    store = open_store(store_path or default_store_path(), read_only=True)
+    store = open_store(store_path or default_store_location(), read_only=True)
     text, skipped = render_export(store, kind, entity)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -339,7 +339,7 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
 
     from server import create_app
 
-    path = store_path or default_store_path()
+    path = store_path or default_store_location()
     if not is_url(path) and not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
     config = {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,

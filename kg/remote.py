@@ -188,12 +188,6 @@ class RemoteStore:
         if data:
             self.update(data)
 
-    def add(self, quad: ox.Quad) -> None:
-        self.extend([quad])
-
-    def remove(self, quad: ox.Quad) -> None:
-        self.update("DELETE DATA " + _data_block([quad]))
-
     def remove_graph(self, graph_name: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph_name}")
 
@@ -243,9 +237,6 @@ class RemoteStore:
 
     def flush(self) -> None:
         """Nothing to do: the server makes each request durable itself."""
-
-    def optimize(self) -> None:
-        """Nothing to do: compaction is the server's business."""
 
     def backup(self, target_directory) -> None:
         raise OSError("a remote store has no local checkpoint; back it up with its server's own tools")

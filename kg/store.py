@@ -37,7 +37,7 @@ FORMATS = {
 SUFFIXES = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "ntriples"}
 
 
-def default_store_path() -> Location:
+def default_store_location() -> Location:
     """Return the store location from ``KG_STORE`` (a directory or a SPARQL server's URL), or :data:`DEFAULT_STORE`."""
     location = os.environ.get("KG_STORE")
     if not location:
@@ -70,17 +70,22 @@ def default_graph_quads(graph: Graph) -> list[ox.Quad]:
     return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
 
 
-def dataset_quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
-    """The quads of each graph in its named graph, then the same triples in the default graph (the merge)."""
-    quads = quads_of(graphs)
+def with_merge(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` (in named graphs), then the same triples in the default graph (the merge)."""
     return quads + [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
 
 
+def dataset_quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """The quads of each graph in its named graph, and their merge in the default graph."""
+    return with_merge(quads_of(graphs))
+
+
 def add_graphs(store: Store, graphs: Iterable[Graph]) -> list[ox.Quad]:
-    """Add each graph to its named graph and to the default graph (the merge), in one transaction."""
-    quads = dataset_quads(graphs)
-    store.extend(quads)
-    return quads[:len(quads) // 2]
+    """Add each graph to its named graph and to the default graph (the merge), in one transaction;
+    return the named-graph quads."""
+    quads = quads_of(graphs)
+    store.extend(with_merge(quads))
+    return quads
 
 
 def load_graphs(store: Store, graphs: Iterable[Graph]) -> int:
