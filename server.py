@@ -17,15 +17,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+import functools
 import gzip
 import json
 import logging
 import re
 import time
+import urllib.parse
+from http import HTTPStatus
 
 from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
 from flask_cors import CORS
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized, UnsupportedMediaType
+from werkzeug.http import parse_accept_header
 
 from kg import queries as named_queries
 from kg import sparql as sparql_protocol
@@ -33,7 +38,7 @@ from kg.entity import describe as describe_entity
 from kg.entity import rdf_description, source_of
 from kg.errors import BadRequest, KGError, NotFound, QueryError
 from kg.cache import AnswerCache
-from kg.executor import RESULTS_FORMATS, QueryExecutor, evaluate
+from kg.executor import RESULTS_FORMATS, Answer, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.openapi import openapi_document
 from kg.exports import KINDS as EXPORT_TYPES
@@ -105,6 +110,9 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         app.extensions["kg"]["executor"] = QueryExecutor(
             store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
             max_result_bytes=int(app.config["MAX_RESULT_BYTES"]))
+    app.extensions["kg"]["answers"] = QueryAnswers(store, app.extensions["kg"]["cache"],
+                                                   app.extensions["kg"].get("executor"),
+                                                   int(app.config["MAX_RESULT_BYTES"]))
 
     limiter = RateLimiter(int(app.config["RATE_LIMIT"]))
 
@@ -160,8 +168,37 @@ def create_app(store=None, config: dict | None = None) -> Flask:
                          r"/reconcile.*": {}},
          methods=["GET", "HEAD", "POST", "OPTIONS"], expose_headers=["Location"])
     app.after_request(_access_log)
-    app.wsgi_app = CachedFront(app.wsgi_app, app.extensions["kg"]["cache"], limiter)
+    app.wsgi_app = QueryFront(app.wsgi_app, app.extensions["kg"]["answers"], limiter)
     return app
+
+
+class QueryAnswers:
+    """Answers to queries: from the cache, or evaluated (in a worker with a time limit when there
+    are workers). It needs no request context, so the Flask views and :class:`QueryFront` share it."""
+
+    def __init__(self, store, cache: AnswerCache, executor: QueryExecutor | None, max_result_bytes: int):
+        self.store, self.cache, self.executor, self.max_result_bytes = store, cache, executor, max_result_bytes
+
+    def get(self, query: str, dataset: dict, formats: tuple[str | None, str | None],
+            substitutions: dict | None = None) -> tuple[Answer, bool]:
+        """The answer in the first of ``formats`` (results, graph) that fits its kind, and whether it was cached."""
+        results_mime, graph_mime = formats
+
+        def compute():
+            if self.executor is not None:
+                return self.executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
+                                             substitutions=substitutions)
+            return evaluate(self.store, query, dataset, results_mime, graph_mime, self.max_result_bytes,
+                            substitutions)
+
+        key = (query, _frozen(dataset), _frozen(substitutions or {}), results_mime, graph_mime)
+        return self.cache.get_or_compute(key, compute)
+
+
+def answer_headers(answer: Answer, hit: bool) -> list[tuple[str, str]]:
+    """The headers of a query answer (CORS headers are added apart, for requests that carry an Origin)."""
+    content_type = answer.mime + ("" if answer.mime.endswith("json") else "; charset=utf-8")
+    return [("Content-Type", content_type), ("Vary", "Accept"), ("X-Cache", "hit" if hit else "miss")]
 
 
 @dataclass(frozen=True)
@@ -172,29 +209,42 @@ class CachedResponse:
     headers: list[tuple[str, str]]
 
 
-class CachedFront:
-    """WSGI middleware answering a repeated GET from the answer cache without entering Flask.
+class QueryFront:
+    """WSGI middleware: the Protocol's GET query operation, and repeated GETs, answered without Flask.
 
-    A request to ``/sparql`` or ``/queries/…`` with the same query string, ``Accept`` and
-    ``Origin`` as one answered since the last write gets the same bytes and headers back
-    (``X-Cache: hit``), after the same rate limit and with the same access log line. This
-    skips Flask's routing, content negotiation and response building, most of the cost of a
-    light query once its answer is known. Every write empties the cache, and with it this.
+    Clients send ``GET /sparql?query=…`` again and again, and Flask's request context, routing,
+    hooks and response objects cost several times the evaluation of a light query. So:
+
+    * a GET to ``/sparql`` or ``/queries/…`` with the same query string, ``Accept`` and ``Origin``
+      as one answered since the last write gets the same bytes and headers back (``X-Cache: hit``);
+    * a ``GET /sparql`` with a query and no ``Origin`` (SPARQLWrapper, curl, Comunica on Node: not
+      a browser, so no CORS) is answered here, through the same checks
+      (:func:`kg.sparql.query_request`), negotiation and :class:`QueryAnswers` as the Flask view.
+
+    Both take the same rate limit and write the same access log line. Everything else goes to
+    Flask: POST, the service description and the form, browsers, named queries, refusals.
     """
 
     PATHS = ("/sparql", "/queries/")
 
-    def __init__(self, app, cache: AnswerCache, limiter: "RateLimiter"):
-        self.app, self.cache, self.limiter = app, cache, limiter
+    def __init__(self, app, answers: QueryAnswers, limiter: "RateLimiter"):
+        self.app, self.answers, self.cache, self.limiter = app, answers, answers.cache, limiter
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if environ["REQUEST_METHOD"] != "GET" or not self.cache.max_bytes or not path.startswith(self.PATHS):
+        if environ["REQUEST_METHOD"] != "GET" or not path.startswith(self.PATHS):
             return self.app(environ, start_response)
         started = time.perf_counter()
         key = ("GET", path, environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT"), environ.get("HTTP_ORIGIN"))
         kept = self.cache.get(key)
         client = environ.get("REMOTE_ADDR") or "unknown"
+        if kept is None and path == "/sparql" and "HTTP_ORIGIN" not in environ:
+            params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            if "query" in params and not self.limiter.wait(client):
+                status, headers, body = self._evaluate(params, environ.get("HTTP_ACCEPT"))
+                start_response(status, [*headers, ("Content-Length", str(len(body)))])
+                _log_request("GET", path, int(status[:3]), client, started, len(body))
+                return [body]
         if kept is None or self.limiter.wait(client):  # a refusal is Flask's to write
             environ["kg.front"] = (key, self.cache.generation)
             return self.app(environ, start_response)
@@ -202,9 +252,20 @@ class CachedFront:
         _log_request("GET", path, 200, client, started, len(kept.body))
         return [kept.body]
 
+    def _evaluate(self, params: dict[str, list[str]], accept: str | None) -> tuple[str, list, bytes]:
+        try:
+            query, dataset = sparql_protocol.query_request(params["query"], params.get("default-graph-uri", []),
+                                                           params.get("named-graph-uri", []))
+            formats = _formats_for(params.get("format", [None])[0], accept)
+            answer, hit = self.answers.get(query, dataset, formats)
+        except KGError as error:
+            return f"{error.status} {HTTPStatus(error.status).phrase}", [("Content-Type", "application/json")], \
+                json.dumps(error.to_dict(), separators=(",", ":"), sort_keys=True).encode() + b"\n"  # as jsonify
+        return "200 OK", answer_headers(answer, hit), answer.body
+
 
 def _keep_for_the_front(response: Response) -> Response:
-    """Keep a successful answer for :class:`CachedFront`, marked as the hit it will be."""
+    """Keep a successful answer for :class:`QueryFront`, marked as the hit it will be."""
     front = request.environ.get("kg.front")
     if front and response.status_code == 200 and "X-Cache" in response.headers and not response.is_streamed:
         key, generation = front
@@ -275,11 +336,8 @@ def sparql():
         return _rdf_response(sparql_protocol.service_description(
             url_for("sparql", _external=True), void_url=url_for("void", _external=True),
             update_url=url_for("update", _external=True) if current_app.config.get("API_TOKEN") else None))
-    if len(queries) != 1 or not queries[0].strip():
-        raise BadRequest("send exactly one 'query' parameter", link=sparql_protocol.PROTOCOL)
-    query = rewrite_label_service(queries[0])  # WDQS's label service is built in, not a remote SERVICE
-    sparql_protocol.refuse_remote_access(query)
-    dataset = sparql_protocol.dataset(params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+    query, dataset = sparql_protocol.query_request(queries, params.getlist("default-graph-uri"),
+                                                   params.getlist("named-graph-uri"))
     return _answer(query, dataset)
 
 
@@ -496,24 +554,9 @@ def run_query(name: str):
 
 
 def _answer(query: str, dataset: dict, substitutions: dict | None = None) -> Response:
-    """Run a query (in a worker with a time limit when configured) and answer in the negotiated format."""
-    results_mime, graph_mime = _query_formats()
-    executor = _kg().get("executor")
-
-    def compute():
-        if executor is not None:
-            return executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
-                                    substitutions=substitutions)
-        return evaluate(_kg()["store"], query, dataset, results_mime, graph_mime,
-                        current_app.config["MAX_RESULT_BYTES"], substitutions)
-
-    key = (query, _frozen(dataset), _frozen(substitutions or {}), results_mime, graph_mime)
-    answer, hit = _kg()["cache"].get_or_compute(key, compute)
-    content_type = answer.mime + ("" if answer.mime.endswith("json") else "; charset=utf-8")
-    response = Response(answer.body, content_type=content_type)
-    response.vary.add("Accept")
-    response.headers["X-Cache"] = "hit" if hit else "miss"
-    return response
+    """Answer a query in the negotiated format."""
+    answer, hit = _kg()["answers"].get(query, dataset, _query_formats(), substitutions)
+    return Response(answer.body, headers=answer_headers(answer, hit))
 
 
 def _frozen(mapping: dict) -> tuple:
@@ -522,8 +565,14 @@ def _frozen(mapping: dict) -> tuple:
 
 def _query_formats() -> tuple[str | None, str | None]:
     """Pick the results format and the graph format the client takes, before the result's kind is known."""
+    return _formats_for(request.args.get("format"), request.headers.get("Accept"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _formats_for(wanted: str | None, accept: str | None) -> tuple[str | None, str | None]:
+    """:func:`_query_formats` of one ``format`` and ``Accept``, remembered: clients send the same few
+    again and again, and parsing and matching them took longer than evaluating a light query."""
     graph_types = list(GRAPH_TYPES)  # a CONSTRUCT or DESCRIBE result in TriG or N-Quads is in the default graph
-    wanted = request.args.get("format")
     if wanted:
         mime = FORMAT_ALIASES.get(wanted, wanted)
         if mime in RESULT_TYPES:
@@ -532,10 +581,11 @@ def _query_formats() -> tuple[str | None, str | None]:
             return None, mime
         raise BadRequest(f"format {wanted!r} is not available; use one of: "
                          f"{', '.join(sorted(set(FORMAT_ALIASES) | set(RESULT_TYPES) | set(graph_types)))}")
-    if not request.accept_mimetypes:
+    accepted = parse_accept_header(accept, MIMEAccept)
+    if not accepted:
         return "application/sparql-results+json", "text/turtle"
-    results = request.accept_mimetypes.best_match(list(RESULT_TYPES), default=None)
-    graph = request.accept_mimetypes.best_match(graph_types, default=None)
+    results = accepted.best_match(list(RESULT_TYPES), default=None)
+    graph = accepted.best_match(graph_types, default=None)
     return (RESULT_TYPES[results] if results else None), graph
 
 

@@ -225,7 +225,7 @@ class QueryExecutor:
         target = self._directory / f"snapshot-{next(self._generation)}"
         try:
             self.store.backup(str(target))
-        except OSError:
+        except RuntimeError:
             # An in-memory store has no checkpoint: copy it into a new on-disk store.
             copy = ox.Store(str(target))
             copy.bulk_extend(self.store)

@@ -1,5 +1,6 @@
 """The SPARQL 1.1 Protocol's rules that do not depend on a web framework.
 
+* :func:`query_request` checks one query request's parameters and returns what to run.
 * :func:`refuse_remote_access` keeps a query or update from making the server send a request
   or read a file: Oxigraph would fetch a ``SERVICE`` endpoint or a ``LOAD`` IRI over HTTP.
 * :func:`dataset` turns ``default-graph-uri`` / ``named-graph-uri`` into Oxigraph's
@@ -19,6 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from kg.errors import BadRequest, KGError
 from kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
+from kg.wdqs import rewrite_label_service
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
@@ -65,6 +67,19 @@ def refuse_remote_access(text: str, *, allow_load: bool = False) -> None:
             raise Forbidden("LOAD is disabled on this endpoint: the server fetches nothing on a client's behalf")
         if re.search(r"<\s*file:", text, re.IGNORECASE):
             raise Forbidden("LOAD from file: IRIs is never allowed")
+
+
+def query_request(queries: list[str], default_graph_uris: list[str], named_graph_uris: list[str]) -> tuple[str, dict]:
+    """The query to run and its dataset arguments, from the Protocol parameters of one request.
+
+    :raises BadRequest: not exactly one query, or a dataset IRI that is not absolute.
+    :raises Forbidden: the query would make the server send a request.
+    """
+    if len(queries) != 1 or not queries[0].strip():
+        raise BadRequest("send exactly one 'query' parameter", link=PROTOCOL)
+    query = rewrite_label_service(queries[0])  # WDQS's label service is built in, not a remote SERVICE
+    refuse_remote_access(query)
+    return query, dataset(default_graph_uris, named_graph_uris)
 
 
 def dataset(default_graph_uris: list[str], named_graph_uris: list[str]) -> dict:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.cli import cli
+from kg.cli import BufferedLogHandler, cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,3 +167,22 @@ def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_
     forced = runner.invoke(cli, ["add-source", str(project_with_store / "mongolia.yaml"), "--accept-violations",
                                  "--reason", "checked", *store])
     assert forced.exit_code == 0, forced.output
+
+
+def test_serve_log_is_buffered_but_never_lost(capfd):
+    """kg serve's log lines wait in a buffer; a warning, the timer and close write them out."""
+    handler = BufferedLogHandler(interval=3600)
+    logger = logging.getLogger("kg.test-buffered")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        logger.info("first answer")
+        assert "first answer" not in capfd.readouterr().err
+        logger.warning("something is wrong")
+        assert capfd.readouterr().err.splitlines() == ["first answer", "something is wrong"]
+        logger.info("last answer")
+        handler.close()
+        assert capfd.readouterr().err.splitlines() == ["last answer"]
+    finally:
+        logger.removeHandler(handler)

@@ -82,3 +82,15 @@ def test_named_queries_run_in_workers(app):
     response = app.test_client().get("/queries/evidence", query_string={
         "subject": "https://w3id.org/sco-rats/meeting/rats-council/40", "format": "csv"})
     assert response.status_code == 200 and "presidency of Kazakhstan" in response.get_data(as_text=True)
+
+
+def test_workers_over_an_in_memory_store(built):
+    """An in-memory store has no checkpoint: the workers read a copy of it on disk."""
+    store = open_store(None)
+    load_graphs(store, built.dataset.graphs())
+    app = create_app(store, {"QUERY_WORKERS": 1})
+    try:
+        response = app.test_client().get("/sparql", query_string={"query": SIMPLE})
+        assert response.status_code == 200 and response.get_json()["boolean"] is True
+    finally:
+        app.extensions["kg"]["executor"].close()

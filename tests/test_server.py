@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
@@ -60,6 +61,33 @@ def test_get_errors(client, request_kwargs, status, message):
     response = client.get("/sparql", **request_kwargs)
     assert response.status_code == status
     assert message in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("query, accept", [
+    (SELECT, "text/csv"), ("CONSTRUCT WHERE { ?s a ?o } LIMIT 3", "text/turtle"),
+    ("SELECT * WHERE { ?s ?p }", "application/sparql-results+json"), (SELECT, "image/png"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "*/*"),
+])
+def test_the_front_answers_a_get_query_as_flask_does(client, query, accept):
+    """Without an Origin, QueryFront answers GET /sparql itself; a browser's request (with an
+    Origin, so CORS applies) goes through Flask. Both give the same status, type and body."""
+    front = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
+                       headers={"Accept": accept})
+    flask = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
+                       headers={"Accept": accept, "Origin": "https://yasgui.example"})
+    assert "Access-Control-Allow-Origin" not in front.headers and "Access-Control-Allow-Origin" in flask.headers
+    assert (front.status_code, front.content_type, front.data) == (flask.status_code, flask.content_type, flask.data)
+    if front.status_code == 200:
+        assert front.headers["Vary"] == "Accept" and front.headers["X-Cache"] in ("hit", "miss")
+    else:
+        assert front.get_json()["status"] == front.status_code
+
+
+def test_the_front_logs_each_answer(client, caplog):
+    with caplog.at_level("INFO", logger="kg.access"):
+        client.get("/sparql", query_string={"query": ASK})
+    line = json.loads(caplog.records[-1].getMessage())
+    assert line["path"] == "/sparql" and line["status"] == 200 and line["bytes"] > 0
 
 
 def test_unsupported_body_type_is_415(client):
