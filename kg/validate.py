@@ -267,11 +267,7 @@ def mentioned_entities(triples: Iterable[ox.Triple | ox.Quad]) -> set[str]:
 
 
 _PARTNERS = """
-SELECT DISTINCT ?node WHERE {
-  VALUES (%s) { %s }
-  GRAPH ?g { %s }
-  FILTER (STRSTARTS(STR(?g), "%s"))
-}"""
+SELECT DISTINCT ?node WHERE { VALUES (%s) { %s } %s }"""
 
 _CLOSURE = """
 CONSTRUCT { ?node ?p ?o . ?ev ?evp ?evo . ?target ?tp ?to . ?selector ?sp ?so . ?source ?srcp ?srco . }
@@ -328,7 +324,8 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
         if rows:
             variables = [f"?v{i}" for i in range(len(key))]
             pattern = " . ".join(f"?node <{p}> {v}" for p, v in zip(key, variables))
-            query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern, SOURCE_GRAPHS)
+            # in the default graph, the merge the consistency shapes see (GRAPH ?g would visit every graph)
+            query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern)
             nodes |= {row["node"] for row in store.query(query)}
     return closure(store, nodes, sources_only=False)
 
