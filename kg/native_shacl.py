@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
+from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
@@ -46,6 +47,8 @@ class SparqlConstraint:
     join_keys: tuple[tuple[str, ...], ...] = ()
     """The sets of predicates whose values this constraint compares between ``$this`` and
     another node (:func:`join_keys`)."""
+    predicates: frozenset[str] | None = None
+    """Every predicate the constraint can match (:func:`read_predicates`)."""
 
 
 def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
@@ -70,7 +73,8 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
                 tuple(str(m) for m in shapes.objects(shape, SH.message))
             constraints.append(SparqlConstraint(shape, node, targets[0], severity,
                                                 prefixes + _bind_targets(str(select), targets[0]), messages,
-                                                join_keys(prefixes + str(select))))
+                                                join_keys(prefixes + str(select)),
+                                                read_predicates(prefixes + str(select))))
     # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames of its
     # callers; collect them now, or a caller's locals (an open store, whose lock a next
     # command needs) would live until some later collection.
@@ -96,6 +100,37 @@ def join_keys(select: str) -> tuple[tuple[str, ...], ...]:
         if shared:
             keys.add(tuple(sorted(str(p) for p in shared)))
     return tuple(sorted(keys))
+
+
+def read_predicates(select: str) -> frozenset[str] | None:
+    """Every IRI ``select`` names, which includes every predicate it can match (in triple
+    patterns, property paths and ``EXISTS`` filters alike); None if it matches a variable
+    predicate, so could read any triple.
+
+    A new source's neighbourhood keeps only these triples of the evidence it reads
+    (``kg.validate.neighbourhood``): the rest, quotes and offsets, only explains findings.
+    """
+    iris: set[str] = set()
+    open_ended = False
+
+    def walk(node) -> None:
+        nonlocal open_ended
+        if isinstance(node, URIRef):
+            iris.add(str(node))
+        elif isinstance(node, CompValue):
+            if node.name == "BGP" and any(isinstance(p, Variable) for _, p, _ in node.triples):
+                open_ended = True
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, Path):
+            for value in vars(node).values():
+                walk(value)
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            for value in node:
+                walk(value)
+
+    walk(prepareQuery(select).algebra)
+    return None if open_ended else frozenset(iris)
 
 
 def _alternatives(node) -> list[list]:

@@ -38,7 +38,7 @@ from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
 from kg import native_shacl
-from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, RATS, bind_prefixes
+from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, OA, RATS, bind_prefixes
 from kg.ontology import load_ontology
 from kg.report import ValidationReport, build_report
 from kg.store import default_graph_quads, graph_names, quads_of, read_graphs, to_rdflib
@@ -154,6 +154,16 @@ class Validator:
         return tuple(sorted({key for constraint in self._sparql for key in constraint.join_keys}))
 
     @cached_property
+    def read_predicates(self) -> frozenset[str] | None:
+        """Every predicate the consistency shapes can match (None: one of them matches any)."""
+        found: set[str] = set()
+        for constraint in self._sparql:
+            if constraint.predicates is None:
+                return None
+            found |= constraint.predicates
+        return frozenset(found)
+
+    @cached_property
     def _ontology_quads(self) -> list:
         return default_graph_quads(self.ontology)
 
@@ -203,7 +213,7 @@ class Validator:
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
         statements = default_graph_quads(stated)
-        context = neighbourhood(store, statements, self.join_keys)
+        context = neighbourhood(store, statements, self.join_keys, self.read_predicates)
         candidate = statements + default_graph_quads(reference)
         context += authority_on(store, context + [q.triple for q in candidate])
         if self.engine == "pyshacl":
@@ -211,7 +221,7 @@ class Validator:
         name = ox.NamedNode(str(stated.identifier))
         scratch = self._scratch(candidate + [ox.Quad(t.subject, t.predicate, t.object) for t in context],
                                 named=[ox.Quad(q.subject, q.predicate, q.object, name) for q in statements])
-        return self._explain(scratch, source)
+        return self._explain(scratch, source, quotes_from=store)
 
     def _scratch(self, quads: list[ox.Quad], named: list[ox.Quad] = ()) -> ox.Store:
         """An in-memory store: ``quads`` and the ontology in the default graph, and ``named``
@@ -222,12 +232,15 @@ class Validator:
         scratch.extend(named)
         return scratch
 
-    def _explain(self, store: ox.Store, candidate_source: str | None = None, *, scratch: bool = True) -> ValidationReport:
+    def _explain(self, store: ox.Store, candidate_source: str | None = None, *, scratch: bool = True,
+                 quotes_from: ox.Store | None = None) -> ValidationReport:
         """Run the compiled shapes on ``store`` and explain each finding with what the store
         says about its focus node and path: those statements, their evidence, the labels.
 
         :param scratch: ``store`` is a scratch store (everything in its default graph), not the
             graph's own store (statements in source graphs, reference data in the authority graph).
+        :param quotes_from: the graph's store, whose evidence the scratch store holds only in
+            part (:func:`neighbourhood`): the findings' evidence is read from there too.
         """
         parallel = not scratch
         results = native_shacl.run_core(self._core, store, parallel=parallel) + \
@@ -240,6 +253,8 @@ class Validator:
                 if isinstance(path, URIRef):
                     statements.add((ox.NamedNode(node), ox.NamedNode(path)))
         explained = closure(store, statements, sources_only=not scratch)
+        if quotes_from is not None and statements:
+            explained += closure(quotes_from, statements)
         explained += authority_on(store, explained + [ox.Triple(f, f, f) for f in focus],
                                   graph=None if scratch else str(AUTHORITY_GRAPH))
         return build_report(results, _rdflib(explained), self.ontology, candidate_source=candidate_source)
@@ -274,20 +289,25 @@ CONSTRUCT { ?node ?p ?o . ?ev ?evp ?evo . ?target ?tp ?to . ?selector ?sp ?so . 
 WHERE {
   VALUES (?node ?p) { %s }
   %s {
-    { ?node ?p ?o }
-    UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?p ; ?evp ?evo }
-    UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget ?target . ?target ?tp ?to }
-    UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so }
-    UNION
-    { ?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco }
+    %s
     # every source types the states and series it names: that evidence bears on no finding
     FILTER (!BOUND(?ev) || ?p != rdf:type)
   }
   %s
 }"""
+
+_CLOSURE_BRANCHES = (
+    # (the predicates that lead there, the pattern, the variable of the predicates it returns)
+    ((), "?node ?p ?o", None),
+    ((), "?ev rdf:subject ?node ; rdf:predicate ?p ; ?evp ?evo", "?evp"),
+    ((OA.hasTarget,), "?ev rdf:subject ?node ; rdf:predicate ?p ; oa:hasTarget ?target . ?target ?tp ?to", "?tp"),
+    ((OA.hasTarget, OA.hasSelector), "?ev rdf:subject ?node ; rdf:predicate ?p ; "
+                                     "oa:hasTarget/oa:hasSelector ?selector . ?selector ?sp ?so", "?sp"),
+    ((OA.hasTarget, OA.hasSource), "?ev rdf:subject ?node ; rdf:predicate ?p ; "
+                                   "oa:hasTarget/oa:hasSource ?source . ?source ?srcp ?srco", "?srcp"),
+)
+"""What :func:`closure` reads about a statement: the node's own triples, its evidence record,
+the evidence's target, the target's selector (quote, offsets) and the source record."""
 
 _DESCRIBED = """
 CONSTRUCT { ?node ?p ?o } WHERE { VALUES ?node { %s } %s { ?node ?p ?o } }"""
@@ -296,7 +316,7 @@ _PREFIXES = {"rdf": str(RDF), "oa": "http://www.w3.org/ns/oa#"}
 
 
 def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
-                  keys: Iterable[tuple[str, ...]] = ()) -> list[ox.Triple]:
+                  keys: Iterable[tuple[str, ...]] = (), predicates: frozenset[str] | None = None) -> list[ox.Triple]:
     """Return the part of ``store`` that the consistency shapes compare ``candidate`` (a
     source's statements) with.
 
@@ -308,6 +328,8 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
     for a holding); and the evidence of all these, with quotes, offsets and source records
     (:func:`authority_on` adds the reference data). Nothing else can take part in a
     finding, so the neighbourhood grows with what the candidate touches, not with the graph.
+    With ``predicates`` (what the shapes read, :func:`kg.native_shacl.read_predicates`), only
+    those triples of the evidence are kept: the quotes are read again for the findings alone.
     """
     entities = mentioned_entities(candidate)
     if not entities:
@@ -327,15 +349,17 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
             # in the default graph, the merge the consistency shapes see (GRAPH ?g would visit every graph)
             query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern)
             nodes |= {row["node"] for row in store.query(query)}
-    return closure(store, nodes, sources_only=False)
+    return closure(store, nodes, sources_only=False, predicates=predicates)
 
 
-def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True) -> list[ox.Triple]:
+def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True,
+            predicates: frozenset[str] | None = None) -> list[ox.Triple]:
     """What the source graphs (or, with ``sources_only=False``, the default graph) say about
     ``nodes``, with the evidence of each triple (quote, offsets, source record).
 
     A node may be given as a (node, predicate) pair: then only its statements with that
-    predicate, and their evidence, are returned.
+    predicate, and their evidence, are returned. With ``predicates``, the evidence side keeps
+    only triples with those predicates, reached through them: what the shapes can read of it.
     """
     rows = set()
     for node in nodes:
@@ -345,7 +369,15 @@ def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True) -> l
     if not rows:
         return []
     scope = ("GRAPH ?g", f'FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}"))') if sources_only else ("", "")
-    return list(store.query(_CLOSURE % (" ".join(sorted(rows)), *scope), prefixes=_PREFIXES))
+    branches = []
+    for path, pattern, variable in _CLOSURE_BRANCHES:
+        if predicates is None:
+            branches.append(f"{{ {pattern} }}")
+        elif all(str(p) in predicates for p in path):
+            allowed = ", ".join(f"<{p}>" for p in sorted(predicates))
+            branches.append(f"{{ {pattern} FILTER ({variable} IN ({allowed})) }}" if variable else f"{{ {pattern} }}")
+    query = _CLOSURE % (" ".join(sorted(rows)), scope[0], "\n    UNION\n    ".join(branches), scope[1])
+    return list(store.query(query, prefixes=_PREFIXES))
 
 
 def authority_on(store: ox.Store, triples, *, graph: str | None = str(AUTHORITY_GRAPH)) -> list[ox.Triple]:

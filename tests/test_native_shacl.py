@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.intake import from_mapping
-from kg.native_shacl import compile_core, compile_shapes, join_keys, run_core
+from kg.native_shacl import compile_core, compile_shapes, join_keys, read_predicates, run_core
 from kg.namespaces import AUTHORITY_GRAPH, RATS
 from kg.store import default_graph_quads, quads_of, read_graphs
 from kg.validate import Validator, validate
@@ -76,6 +76,13 @@ def native_core(engines, data: Graph) -> Graph:
     named += data
     validator = engines["oxigraph"]
     return run_core(validator._core, validator._scratch(default_graph_quads(data), named=quads_of([named])))
+
+
+def test_read_predicates_follow_paths_and_filters():
+    query = """PREFIX ex: <http://example.org/>
+        SELECT $this WHERE { $this ex:a/ex:b ?x . FILTER NOT EXISTS { ?x ex:c ?y } }"""
+    assert read_predicates(query) == {"http://example.org/a", "http://example.org/b", "http://example.org/c"}
+    assert read_predicates("SELECT $this WHERE { $this ?p ?o }") is None  # could read any triple
 
 
 def test_join_keys_are_read_from_the_queries(engines):

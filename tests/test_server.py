@@ -157,6 +157,7 @@ def test_dry_run_names_both_sides_and_changes_nothing(writer):
     clash = next(r for r in report["results"] if r["shape"].endswith("OneDateRangePerMeeting") and r["involvesCandidate"])
     sources = {s["source"].rsplit("/", 1)[1] for v in clash["values"] for s in v["statements"]}
     assert sources == {"002_cdc5ba49de91e49a", "conference-8-in-2023"}
+    assert all(s["quote"] for v in clash["values"] for s in v["statements"])  # the graph's side is quoted too
     assert count(writer) == before
 
 
