@@ -392,7 +392,7 @@ def authority_on(store: ox.Store, triples, *, graph: str | None = str(AUTHORITY_
 
 
 def _rdflib(triples) -> Graph:
-    graph = Graph()
-    for triple in triples:
+    graph = Graph(bind_namespaces="none")  # binding rdflib's few dozen prefixes took longer than the adds
+    for triple in set(triples):
         graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return graph
