@@ -111,6 +111,10 @@ def run_bench(size: int, *, project: Project = Project(), runs: int = 15, second
         del store  # reopened, so validation reads the files as the server will, not fresh memtables
         store = ox.Store(str(directory / "store"))
 
+        # The generated graph stays in this process's memory; freeze it, or every full garbage
+        # collection would walk millions of objects and stall the timings and the clients.
+        gc.collect()
+        gc.freeze()
         validator = Validator.from_folders(project.ontology, project.shapes)
         new = source(next(p for p in plans(10 ** 6, seed=99, editions=max(3, size // 2500), plant_every=2)
                           if p.planted), vocabulary=vocabulary, known=known, prefix="new")
@@ -156,6 +160,7 @@ def run_bench(size: int, *, project: Project = Project(), runs: int = 15, second
             figures["throughput_light_cached_rps"], figures["throughput_light_cached_hit_share"] = rps, hits
             figures["server_peak_rss_cached_mb"] = server.peak_rss_mb()
     finally:
+        gc.unfreeze()
         shutil.rmtree(directory, ignore_errors=True)
     figures["targets"] = targets(figures)
     return figures
