@@ -28,9 +28,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS
 from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import triples as algebra_triples
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
+from kg.namespaces import OA
 from kg.store import to_oxigraph, to_rdflib
 
 
@@ -49,6 +51,8 @@ class SparqlConstraint:
     another node (:func:`join_keys`)."""
     predicates: frozenset[str] | None = None
     """Every predicate the constraint can match (:func:`read_predicates`)."""
+    evidence_of: frozenset[str] | None = None
+    """The predicates of the statements whose evidence it reads (:func:`evidence_read`)."""
 
 
 def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
@@ -74,7 +78,8 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
             constraints.append(SparqlConstraint(shape, node, targets[0], severity,
                                                 prefixes + _bind_targets(str(select), targets[0]), messages,
                                                 join_keys(prefixes + str(select)),
-                                                read_predicates(prefixes + str(select))))
+                                                read_predicates(prefixes + str(select)),
+                                                evidence_read(prefixes + str(select))))
     # rdflib's SPARQL parser (pyparsing) leaves reference cycles through the frames of its
     # callers; collect them now, or a caller's locals (an open store, whose lock a next
     # command needs) would live until some later collection.
@@ -110,27 +115,61 @@ def read_predicates(select: str) -> frozenset[str] | None:
     A new source's neighbourhood keeps only these triples of the evidence it reads
     (``kg.validate.neighbourhood``): the rest, quotes and offsets, only explains findings.
     """
-    iris: set[str] = set()
-    open_ended = False
+    nodes = list(_nodes(prepareQuery(select).algebra))
+    if any(isinstance(p, Variable) for bgp in _basic_patterns(nodes) for _, p, _ in bgp):
+        return None
+    return frozenset(str(node) for node in nodes if isinstance(node, URIRef))
 
-    def walk(node) -> None:
-        nonlocal open_ended
-        if isinstance(node, URIRef):
-            iris.add(str(node))
-        elif isinstance(node, CompValue):
-            if node.name == "BGP" and any(isinstance(p, Variable) for _, p, _ in node.triples):
-                open_ended = True
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, Path):
-            for value in vars(node).values():
-                walk(value)
-        elif isinstance(node, (list, tuple, set, frozenset)):
-            for value in node:
-                walk(value)
 
-    walk(prepareQuery(select).algebra)
-    return None if open_ended else frozenset(iris)
+EVIDENCE_PREDICATES = {RDF.subject, RDF.predicate, RDF.object, OA.hasTarget}
+"""The predicates that lead from an evidence record to what it says and where it says it."""
+
+
+def evidence_read(select: str) -> frozenset[str] | None:
+    """The predicates of the statements whose evidence records ``select`` reads: the
+    constant objects of its ``rdf:predicate`` patterns. None if it could read the evidence
+    of any statement: a pattern (or a property path) from a node through the evidence's
+    links, in a basic graph pattern that does not fix that node's ``rdf:predicate``.
+
+    A new source's neighbourhood reads only this evidence (``kg.validate.neighbourhood``);
+    the evidence of the other statements bears on no finding of these shapes.
+    """
+    found: set[str] = set()
+    for bgp in _basic_patterns(_nodes(prepareQuery(select).algebra)):
+        fixed = {s: o for s, p, o in bgp if p == RDF.predicate}
+        for s, p, _ in bgp:
+            links = [p] if isinstance(p, URIRef) else [n for n in _nodes(p) if isinstance(n, URIRef)]
+            if EVIDENCE_PREDICATES.intersection(links) and not isinstance(fixed.get(s), URIRef):
+                return None
+        found |= {str(o) for o in fixed.values()}
+    return frozenset(found)
+
+
+def _basic_patterns(nodes) -> list[list[tuple]]:
+    """The triple patterns of each basic graph pattern among ``nodes`` (from :func:`_nodes`),
+    those of ``EXISTS`` filters included: rdflib leaves them as parsed until evaluation."""
+    found = []
+    for node in nodes:
+        if isinstance(node, CompValue) and node.name == "BGP":
+            found.append(list(node.triples))
+        elif isinstance(node, CompValue) and node.name == "TriplesBlock":
+            found.append(algebra_triples(node.triples))
+    return found
+
+
+def _nodes(node):
+    """``node`` (a SPARQL algebra node or a property path) and everything under it."""
+    yield node
+    if isinstance(node, CompValue):
+        children = node.values()
+    elif isinstance(node, Path):
+        children = vars(node).values()
+    elif isinstance(node, (list, tuple, set, frozenset)):
+        children = node
+    else:
+        return
+    for child in children:
+        yield from _nodes(child)
 
 
 def _alternatives(node) -> list[list]:

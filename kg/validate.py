@@ -164,6 +164,16 @@ class Validator:
         return frozenset(found)
 
     @cached_property
+    def evidence_of(self) -> frozenset[str] | None:
+        """The predicates of the statements whose evidence the consistency shapes read (None: any)."""
+        found: set[str] = set()
+        for constraint in self._sparql:
+            if constraint.evidence_of is None:
+                return None
+            found |= constraint.evidence_of
+        return frozenset(found)
+
+    @cached_property
     def _ontology_quads(self) -> list:
         return default_graph_quads(self.ontology)
 
@@ -213,7 +223,7 @@ class Validator:
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
         statements = default_graph_quads(stated)
-        context = neighbourhood(store, statements, self.join_keys, self.read_predicates)
+        context = neighbourhood(store, statements, self.join_keys, self.read_predicates, self.evidence_of)
         candidate = statements + default_graph_quads(reference)
         context += authority_on(store, context + [q.triple for q in candidate])
         if self.engine == "pyshacl":
@@ -290,16 +300,17 @@ WHERE {
   VALUES (?node ?p) { %s }
   %s {
     { ?node ?p ?o }
-    UNION
-    {
-      ?ev rdf:subject ?node ; rdf:predicate ?p .
-      # every source types the states and series it names: that evidence bears on no finding
-      FILTER (?p != rdf:type)
-      %s
-    }
+    %s
   }
   %s
 }"""
+
+_EVIDENCE = """UNION
+    {
+      ?ev rdf:subject ?node ; rdf:predicate ?p .
+      FILTER (%s)
+      %s
+    }"""
 
 _CLOSURE_BRANCHES = (
     # (the predicates that lead there from the evidence, the pattern, the variable of the predicates it returns)
@@ -319,8 +330,9 @@ CONSTRUCT { ?node ?p ?o } WHERE { VALUES ?node { %s } %s { ?node ?p ?o } }"""
 _PREFIXES = {"rdf": str(RDF), "oa": "http://www.w3.org/ns/oa#"}
 
 
-def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
-                  keys: Iterable[tuple[str, ...]] = (), predicates: frozenset[str] | None = None) -> list[ox.Triple]:
+def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad], keys: Iterable[tuple[str, ...]] = (),
+                  predicates: frozenset[str] | None = None,
+                  evidence_of: frozenset[str] | None = None) -> list[ox.Triple]:
     """Return the part of ``store`` that the consistency shapes compare ``candidate`` (a
     source's statements) with.
 
@@ -333,7 +345,9 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
     (:func:`authority_on` adds the reference data). Nothing else can take part in a
     finding, so the neighbourhood grows with what the candidate touches, not with the graph.
     With ``predicates`` (what the shapes read, :func:`kg.native_shacl.read_predicates`), only
-    those triples of the evidence are kept: the quotes are read again for the findings alone.
+    those triples of the evidence are kept: the quotes are read again for the findings alone;
+    with ``evidence_of`` (:func:`kg.native_shacl.evidence_read`), only the evidence of the
+    statements with those predicates.
     """
     entities = mentioned_entities(candidate)
     if not entities:
@@ -353,17 +367,20 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad],
             # in the default graph, the merge the consistency shapes see (GRAPH ?g would visit every graph)
             query = _PARTNERS % (" ".join(variables), " ".join(sorted(rows)), pattern)
             nodes |= {row["node"] for row in store.query(query)}
-    return closure(store, nodes, sources_only=False, predicates=predicates)
+    return closure(store, nodes, sources_only=False, predicates=predicates, evidence_of=evidence_of)
 
 
 def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True,
-            predicates: frozenset[str] | None = None) -> list[ox.Triple]:
+            predicates: frozenset[str] | None = None, evidence_of: frozenset[str] | None = None) -> list[ox.Triple]:
     """What the source graphs (or, with ``sources_only=False``, the default graph) say about
     ``nodes``, with the evidence of each triple (quote, offsets, source record).
 
     A node may be given as a (node, predicate) pair: then only its statements with that
     predicate, and their evidence, are returned. With ``predicates``, the evidence side keeps
     only triples with those predicates, reached through them: what the shapes can read of it.
+    With ``evidence_of``, only the evidence of statements with those predicates is read.
+    The evidence of a type is never read: every source types the states and series it names,
+    and that evidence bears on no finding.
     """
     rows = set()
     for node in nodes:
@@ -380,7 +397,13 @@ def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True,
         elif all(str(p) in predicates for p in path):
             allowed = ", ".join(f"<{p}>" for p in sorted(predicates))
             branches.append(f"{{ {pattern} FILTER ({variable} IN ({allowed})) }}")
-    query = _CLOSURE % (" ".join(sorted(rows)), scope[0], "\n      UNION\n      ".join(branches), scope[1])
+    if evidence_of is None:
+        statements = f"?p != <{RDF.type}>"
+    else:
+        statements = ", ".join(f"<{p}>" for p in sorted(evidence_of - {str(RDF.type)}))
+        statements = f"?p IN ({statements})" if statements else ""
+    evidence = _EVIDENCE % (statements, "\n      UNION\n      ".join(branches)) if statements else ""
+    query = _CLOSURE % (" ".join(sorted(rows)), scope[0], evidence, scope[1])
     return list(store.query(query, prefixes=_PREFIXES))
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from kg.intake import from_mapping
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
 from kg.store import add_graphs, default_graph_quads, open_store
 from kg.synthetic import plans, source
-from kg.validate import Validator
+from kg.validate import Validator, closure
 
 BASE = "https://w3id.org/sco-rats/"
 
@@ -65,6 +67,34 @@ def test_html_escapes_quotes(seed_report):
     assert "&ldquo;" in seed_report.render("html")
 
 
+CONSISTENCY = "https://w3id.org/sco-rats/shapes#"  # consistency shapes are named; per-source ones are not
+CASES = sorted(p for p in (Path(__file__).resolve().parent / "cases" / "sources").iterdir() if p.is_dir())
+
+
+def finding_key(f):
+    return (f.severity, f.shape, f.focus, f.path, tuple(sorted((v.value, v.flagged) for v in f.values)))
+
+
+def assert_whole_graph_findings(local, whole):
+    """The consistency findings on what a new source touches are those of the whole graph."""
+    touched = {f.focus for f in local.findings}
+    expected = {finding_key(f) for f in whole.findings if f.focus in touched and f.shape.startswith(CONSISTENCY)}
+    assert {finding_key(f) for f in local.findings if f.shape.startswith(CONSISTENCY)} == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_each_invented_source_gets_the_whole_graph_findings(validator, built, store, vocabulary, case):
+    """Over the seeds, whose sources date meetings, report them held and count participants:
+    the shapes that read evidence (dates from one source, a count against the states named)."""
+    reference = Graph(identifier=AUTHORITY_GRAPH)
+    reference += built.dataset.graph(AUTHORITY_GRAPH)
+    candidate = from_mapping((case / "mapping.yaml").read_text(), (case / "text.txt").read_text(),
+                             source_id=case.name, vocabulary=vocabulary, known=set(reference.subjects()))
+    sources = [g for g in built.dataset.graphs() if "/graph/source/" in str(g.identifier)]
+    local = validator.validate_candidate(store, candidate.stated, candidate.reference)
+    assert_whole_graph_findings(local, validator.check(sources + [candidate.stated], reference + candidate.reference))
+
+
 def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabulary):
     """A generated graph with planted contradictions; a new source touching some of it."""
     reference = Graph(identifier=AUTHORITY_GRAPH)
@@ -85,16 +115,8 @@ def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabula
     new = source(next(p for p in plans(200, seed=99, editions=12, plant_every=2) if p.planted == "date"),
                  vocabulary=vocabulary, known=known, prefix="new")
     local = validator.validate_candidate(store, new.stated, new.reference)
-    whole = validator.check([c.stated for c in sources] + [new.stated], reference)
-
-    def key(f):
-        return (f.severity, f.shape, f.focus, f.path, tuple(sorted((v.value, v.flagged) for v in f.values)))
-
-    consistency = "https://w3id.org/sco-rats/shapes#"  # consistency shapes are named; per-source ones are not
-    touched = {f.focus for f in local.findings}
     assert any(f.severity == "Violation" and f.involves_candidate for f in local.findings)
-    expected = {key(f) for f in whole.findings if f.focus in touched and f.shape.startswith(consistency)}
-    assert {key(f) for f in local.findings if f.shape.startswith(consistency)} == expected
+    assert_whole_graph_findings(local, validator.check([c.stated for c in sources] + [new.stated], reference))
 
 
 def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validator, built, vocabulary):
@@ -121,3 +143,32 @@ def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validato
         new = source(next(plans(1, seed=5, editions=1)), vocabulary=vocabulary, known=known, prefix="new")
         sizes.append(len(neighbourhood(store, default_graph_quads(new.stated), validator.join_keys)))
     assert sizes[0] > 0 and sizes[1] == sizes[0], sizes
+
+
+def test_closure_reads_only_the_evidence_asked_for():
+    """Each statement's evidence, with its target and source; with ``evidence_of``, only the
+    evidence of statements with those predicates; never the evidence of a type."""
+    from kg.validate import closure
+
+    rats, rdf, oa = BASE + "ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/ns/oa#"
+    meeting = ox.NamedNode(BASE + "meeting/m")
+    store = ox.Store()
+    for predicate, value in (("startDate", "2024-05-01"), ("location", "Tashkent"), (rdf + "type", rats + "Meeting")):
+        p = ox.NamedNode(predicate if predicate.startswith("http") else rats + predicate)
+        o = ox.NamedNode(value) if value.startswith("http") else ox.Literal(value)
+        ev, target = ox.NamedNode(BASE + f"evidence/{p.value[-9:]}"), ox.BlankNode()
+        store.extend(ox.Quad(*t) for t in [
+            (meeting, p, o), (ev, ox.NamedNode(rdf + "subject"), meeting), (ev, ox.NamedNode(rdf + "predicate"), p),
+            (ev, ox.NamedNode(rdf + "object"), o), (ev, ox.NamedNode(oa + "hasTarget"), target),
+            (target, ox.NamedNode(oa + "hasSource"), ox.NamedNode(BASE + "source/s"))])
+
+    def evidence_about(triples):
+        return sorted({t.object.value.split("#")[-1] for t in triples if t.predicate.value == rdf + "predicate"})
+
+    everything = closure(store, [meeting], sources_only=False)
+    assert evidence_about(everything) == ["location", "startDate"]
+    assert any(t.predicate.value == oa + "hasSource" for t in everything)
+    assert evidence_about(closure(store, [meeting], sources_only=False, evidence_of=frozenset({rats + "startDate"}))) \
+        == ["startDate"]
+    only_own = closure(store, [meeting], sources_only=False, evidence_of=frozenset())
+    assert evidence_about(only_own) == [] and len(only_own) == 3
