@@ -112,10 +112,9 @@ def run_bench(size: int, *, project: Project = Project(), runs: int = 15, second
             figures["queries"] = {}
             for name, text in queries.items():
                 progress(f"in process and over HTTP, in turn: {name}")
-                local, remote = _paired_timings(
+                local, remote, ratio = _paired_timings(
                     lambda: evaluate(bare, text, {}, JSON_RESULTS, "text/turtle", 10 ** 9),  # noqa: B023
                     lambda: client.get(text), runs)  # noqa: B023
-                ratio = remote["median"] / local["median"] if local["median"] else None
                 figures["queries"][name] = {"in_process_ms": local, "http_ms": remote, "ratio": ratio,
                                             "heavy": local["median"] >= HEAVY_MS}
             del bare
@@ -223,9 +222,11 @@ def _summary(samples: list[float]) -> dict:
     return {"median": statistics.median(samples), "p95": samples[min(len(samples) - 1, int(len(samples) * 0.95))]}
 
 
-def _paired_timings(first: Callable, second: Callable, runs: int) -> tuple[dict, dict]:
+def _paired_timings(first: Callable, second: Callable, runs: int) -> tuple[dict, dict, float]:
     """Time two ways of doing the same thing in turn, so that whatever else the machine does
-    (caches filling, another process) weighs on both alike, as a ratio of them needs."""
+    (caches filling, another process, a slow spell) weighs on both alike; return the summary of
+    each and the median of the pairs' ratios (second / first). A ratio of the two medians would
+    lose the pairing: on a noisy machine the two medians can fall on different spells."""
     samples: tuple[list, list] = ([], [])
     first(), second()  # warm up
     for _ in range(runs):
@@ -233,7 +234,8 @@ def _paired_timings(first: Callable, second: Callable, runs: int) -> tuple[dict,
             started = time.perf_counter()
             call()
             kept.append((time.perf_counter() - started) * 1000)
-    return _summary(samples[0]), _summary(samples[1])
+    ratio = statistics.median(b / a for a, b in zip(*samples, strict=True)) if all(samples[0]) else None
+    return _summary(samples[0]), _summary(samples[1]), ratio
 
 
 class _Client:
@@ -317,7 +319,8 @@ def table(figures: dict) -> str:
         lines.append(f"{name[:40] + (' *' if q['heavy'] else ''):42} {local['median']:>15.2f} / {local['p95']:>9.2f} "
                      f"{remote['median']:>10.2f} / {remote['p95']:>9.2f} {ratio:>6}")
     lines += [
-        f"(* heavy: {HEAVY_MS} ms or more in-process; the ratio target is about these)",
+        f"(* heavy: {HEAVY_MS} ms or more in-process; the ratio target is about these. ratio: the median, over "
+        "the runs, of HTTP / in-process, each run timing both in turn)",
         "",
         f"throughput, {figures['clients']} clients (median of {len(figures['throughput_light_windows_rps'])} windows): "
         f"light {figures['throughput_light_rps']:.0f} req/s ({_spread(figures['throughput_light_windows_rps'])}), "
