@@ -222,7 +222,7 @@ def _summary(samples: list[float]) -> dict:
     return {"median": statistics.median(samples), "p95": samples[min(len(samples) - 1, int(len(samples) * 0.95))]}
 
 
-def _paired_timings(first: Callable, second: Callable, runs: int) -> tuple[dict, dict, float]:
+def _paired_timings(first: Callable, second: Callable, runs: int) -> tuple[dict, dict, float | None]:
     """Time two ways of doing the same thing in turn, so that whatever else the machine does
     (caches filling, another process, a slow spell) weighs on both alike; return the summary of
     each and the median of the pairs' ratios (second / first). A ratio of the two medians would

@@ -9,6 +9,9 @@ def test_bench_runs_and_reports_every_figure(project):
     assert {"meetings", "aggregate: triples per predicate"} <= set(figures["queries"])
     assert figures["throughput_light_rps"] > 0 and figures["validate_new_source_ms"]["median"] > 0
     assert figures["throughput_light_cached_rps"] > 0 and figures["throughput_light_cached_hit_share"] > 0.5
+    windows = figures["throughput_light_windows_rps"]
+    assert len(windows) == 3 and min(windows) <= figures["throughput_light_rps"] <= max(windows)
+    assert all(q["ratio"] > 0 for q in figures["queries"].values())
     assert 0 < figures["server_start_s"] < 60 and figures["server_peak_rss_mb"] > 10
     assert all(isinstance(met, bool) for met in figures["targets"].values()) and len(figures["targets"]) == 7
     text = table(figures)
