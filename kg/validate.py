@@ -156,21 +156,21 @@ class Validator:
     @cached_property
     def read_predicates(self) -> frozenset[str] | None:
         """Every predicate the consistency shapes can match (None: one of them matches any)."""
-        found: set[str] = set()
-        for constraint in self._sparql:
-            if constraint.predicates is None:
-                return None
-            found |= constraint.predicates
-        return frozenset(found)
+        return self._union_over_constraints("predicates")
 
     @cached_property
     def evidence_of(self) -> frozenset[str] | None:
         """The predicates of the statements whose evidence the consistency shapes read (None: any)."""
+        return self._union_over_constraints("evidence_of")
+
+    def _union_over_constraints(self, attribute: str) -> frozenset[str] | None:
+        """The union of one predicate set over the compiled constraints; None when any is None (unbounded)."""
         found: set[str] = set()
         for constraint in self._sparql:
-            if constraint.evidence_of is None:
+            predicates = getattr(constraint, attribute)
+            if predicates is None:
                 return None
-            found |= constraint.evidence_of
+            found |= predicates
         return frozenset(found)
 
     @cached_property
