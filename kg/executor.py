@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import pickle
 import queue
+import select
 import shutil
 import tempfile
 import threading
@@ -32,6 +34,12 @@ class QueryTimeout(KGError):
     """The query ran past the time limit and was stopped."""
 
     status = 503
+
+
+class WorkerLost(KGError):
+    """The worker process running the query ended before it answered."""
+
+    status = 500
 
 
 class ResultTooLarge(KGError):
@@ -66,7 +74,7 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
              max_bytes: int, substitutions: dict | None = None) -> Answer:
     """Run ``query`` and serialise it natively in the chosen format for its kind of result."""
     try:
-        result = store.query(query, prefixes=PREFIXES, substitutions=substitutions or None, **dataset)
+        result = store.query(query, prefixes=prefixes_used(query), substitutions=substitutions or None, **dataset)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
     if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
@@ -90,12 +98,31 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
     return Answer(mime, body)
 
 
+def prefixes_used(query: str) -> dict[str, str]:
+    """The project's prefixes whose ``name:`` occurs in ``query``: the ones it may use undeclared.
+
+    Oxigraph parses every prefix it is given on every call; all of them cost a light query a
+    quarter of its evaluation. One that occurs by chance (``p:`` in ``http:``) does no harm.
+    """
+    return {name: iri for name, iri in PREFIXES.items() if f"{name}:" in query}
+
+
+def _send(connection, message) -> None:
+    # pickle itself, not Connection.send's ForkingPickler: the messages are plain data, and
+    # the hand-off to a worker is on the path of every query.
+    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
+def _receive(connection):
+    return pickle.loads(connection.recv_bytes())
+
+
 def _worker(connection) -> None:
     """Serve queries sent over ``connection`` until it closes."""
     store, opened = None, None
     while True:
         try:
-            snapshot, query, dataset, results_mime, graph_mime, max_bytes, substitutions = connection.recv()
+            snapshot, query, dataset, results_mime, graph_mime, max_bytes, substitutions = _receive(connection)
         except EOFError:
             return
         try:
@@ -103,12 +130,12 @@ def _worker(connection) -> None:
                 store, opened = ox.Store.read_only(snapshot), snapshot
             substitutions = {ox.Variable(k): _term(v) for k, v in (substitutions or {}).items()}
             dataset_args = _dataset_args(dataset)
-            connection.send(("ok", evaluate(store, query, dataset_args, results_mime, graph_mime, max_bytes,
-                                            substitutions)))
+            _send(connection, ("ok", evaluate(store, query, dataset_args, results_mime, graph_mime, max_bytes,
+                                              substitutions)))
         except KGError as exc:
-            connection.send(("error", type(exc).__name__, exc.status, exc.message))
+            _send(connection, ("error", type(exc).__name__, exc.status, exc.message))
         except Exception as exc:  # noqa: BLE001 - anything else must still reach the caller, not kill the worker
-            connection.send(("error", "QueryError", 400, f"the query failed: {exc}"))
+            _send(connection, ("error", "QueryError", 400, f"the query failed: {exc}"))
 
 
 def _dataset_args(dataset: dict) -> dict:
@@ -152,6 +179,13 @@ class _Worker:
         self.process = context.Process(target=_worker, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        # One poll object for the worker's life: Connection.poll builds a selector every call.
+        self._answers = select.poll()
+        self._answers.register(self.connection.fileno(), select.POLLIN)
+
+    def answered_within(self, seconds: float) -> bool:
+        """Whether the worker answered (or died) within ``seconds``."""
+        return bool(self._answers.poll(seconds * 1000))
 
     def kill(self) -> None:
         self.process.kill()
@@ -176,9 +210,10 @@ class QueryExecutor:
         self._generation = itertools.count()
         self._lock = threading.Lock()
         self._snapshot = self._take_snapshot()
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        for _ in range(workers):
-            self._idle.put(_Worker(self._context))
+        self._workers = [_Worker(self._context) for _ in range(workers)]
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        for worker in self._workers:
+            self._idle.put(worker)
 
     def refresh(self) -> None:
         """Take a new snapshot after a write; queries from now on see it."""
@@ -198,13 +233,22 @@ class QueryExecutor:
         except queue.Empty:
             raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
         try:
-            worker.connection.send((str(self._snapshot), query, plain_dataset(dataset), results_mime, graph_mime,
-                                    self.max_result_bytes, plain_terms(substitutions)))
-            if not worker.connection.poll(self.timeout):
-                worker.kill()
-                worker = _Worker(self._context)
+            request = (str(self._snapshot), query, plain_dataset(dataset), results_mime, graph_mime,
+                       self.max_result_bytes, plain_terms(substitutions))
+            try:
+                _send(worker.connection, request)
+            except OSError:  # the worker died while idle (killed from outside): the query goes to a new one
+                worker = self._replace(worker)
+                _send(worker.connection, request)
+            try:
+                reply = _receive(worker.connection) if worker.answered_within(self.timeout) else None
+            except (EOFError, OSError):  # the worker died running this query: out of memory, or killed
+                worker = self._replace(worker)
+                raise WorkerLost("the process running the query ended before it answered (it has been "
+                                 "replaced); if the query needs much memory, narrow it") from None
+            if reply is None:
+                worker = self._replace(worker)
                 raise QueryTimeout(f"the query ran past this endpoint's limit of {self.timeout:g} s and was stopped")
-            reply = worker.connection.recv()
         finally:
             self._idle.put(worker)
         if reply[0] == "ok":
@@ -215,11 +259,23 @@ class QueryExecutor:
         error.status = status
         raise error
 
+    def worker_pids(self) -> list[int]:
+        """The process ids of the query workers, busy or idle."""
+        return [worker.process.pid for worker in self._workers]
+
     def close(self) -> None:
         """Stop the workers and remove the snapshots."""
-        while not self._idle.empty():
-            self._idle.get_nowait().kill()
+        for worker in self._workers:
+            worker.kill()
         shutil.rmtree(self._directory, ignore_errors=True)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        """Kill ``worker`` (whatever it is doing) and start another in its place."""
+        worker.kill()
+        fresh = _Worker(self._context)
+        with self._lock:
+            self._workers[self._workers.index(worker)] = fresh
+        return fresh
 
     def _take_snapshot(self) -> Path:
         target = self._directory / f"snapshot-{next(self._generation)}"

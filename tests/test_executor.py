@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +35,7 @@ def test_queries_run_in_workers(app):
 
 def test_runaway_query_is_stopped_while_another_answers(app):
     executor = app.extensions["kg"]["executor"]
-    pids_before = {w.process.pid for w in list(executor._idle.queue)}
+    pids_before = set(executor.worker_pids())
     outcome = {}
 
     def runaway():
@@ -50,7 +52,7 @@ def test_runaway_query_is_stopped_while_another_answers(app):
     response = outcome["response"]
     assert response.status_code == 503 and "limit of 3 s" in response.get_json()["error"]
     assert outcome["seconds"] < 10
-    pids_after = {w.process.pid for w in list(executor._idle.queue)}
+    pids_after = set(executor.worker_pids())
     killed = pids_before - pids_after
     assert len(killed) == 1 and len(pids_after) == 2
     for pid in killed:  # the runaway process is gone, not left spinning
@@ -94,3 +96,36 @@ def test_workers_over_an_in_memory_store(built):
         assert response.status_code == 200 and response.get_json()["boolean"] is True
     finally:
         app.extensions["kg"]["executor"].close()
+
+
+def test_a_worker_killed_from_outside_is_replaced(app):
+    """An idle worker that died (out of memory, a stray kill) costs no query; one that dies running
+    a query is reported as such, not as the query's fault, and the next query is answered."""
+    executor = app.extensions["kg"]["executor"]
+    client = app.test_client()
+    for pid in executor.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)
+    for _ in range(2):  # each goes to a dead worker, which is replaced before the query is sent
+        response = client.get("/sparql", query_string={"query": SIMPLE})
+        assert response.status_code == 200 and response.get_json()["boolean"] is True
+    assert len(set(executor.worker_pids())) == 2
+
+    outcome = {}
+    thread = threading.Thread(target=lambda: outcome.update(
+        response=client.get("/sparql", query_string={"query": EXPLOSIVE})))
+    thread.start()
+    time.sleep(0.5)  # the explosive query is running in one of the workers: the one using CPU
+    before = {pid: _cpu_seconds(pid) for pid in executor.worker_pids()}
+    time.sleep(0.3)
+    busy = max(before, key=lambda pid: _cpu_seconds(pid) - before[pid])
+    os.kill(busy, signal.SIGKILL)
+    thread.join(timeout=30)
+    response = outcome["response"]
+    assert response.status_code == 500 and "ended before it answered" in response.get_json()["error"]
+    assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
