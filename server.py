@@ -89,6 +89,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         API_TOKEN=None,
         ALLOW_LOAD=False,
         QUERY_WORKERS=0,
+        SNAPSHOT_DIR=None,
         RATE_LIMIT=0,
         QUERY_TIMEOUT=30.0,
         MAX_RESULT_BYTES=50_000_000,
@@ -109,7 +110,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     elif app.config["QUERY_WORKERS"]:
         app.extensions["kg"]["executor"] = QueryExecutor(
             store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
-            max_result_bytes=int(app.config["MAX_RESULT_BYTES"]))
+            max_result_bytes=int(app.config["MAX_RESULT_BYTES"]), snapshots_in=app.config["SNAPSHOT_DIR"])
     app.extensions["kg"]["answers"] = QueryAnswers(store, app.extensions["kg"]["cache"],
                                                    app.extensions["kg"].get("executor"),
                                                    int(app.config["MAX_RESULT_BYTES"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
 import sys
 import tempfile
 import threading
@@ -344,8 +345,11 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
     path = store_path or default_store_location()
     if not is_url(path) and not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
+    # The query workers' snapshots of the store go in a folder made and removed here: Granian's
+    # worker process, where they are taken, ends without running exit handlers.
+    snapshots = Path(tempfile.mkdtemp(prefix="kg-serve-"))
     config = {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
-              "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024}
+              "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024, "SNAPSHOT_DIR": str(snapshots)}
 
     def load_app():
         # Runs in Granian's worker process: the store is opened there, after the fork.
@@ -357,7 +361,10 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
     # side parses HTTP and keeps connections alive, a small share of the cost waitress had.
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
                       blocking_threads=threads, backpressure=threads, log_access=False)
-    server.serve(target_loader=load_app, wrap_loader=False)
+    try:
+        server.serve(target_loader=load_app, wrap_loader=False)
+    finally:  # the worker has stopped: Granian joins it before returning
+        shutil.rmtree(snapshots, ignore_errors=True)
 
 
 class BufferedLogHandler(logging.StreamHandler):

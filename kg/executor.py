@@ -20,6 +20,7 @@ import select
 import shutil
 import tempfile
 import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,6 +194,12 @@ class _Worker:
         self.connection.close()
 
 
+def _stop(workers: list[_Worker], directory: Path) -> None:
+    for worker in workers:
+        worker.kill()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
 class QueryExecutor:
     """A pool of query workers over snapshots of ``store``.
 
@@ -201,16 +208,20 @@ class QueryExecutor:
     """
 
     def __init__(self, store: ox.Store, *, timeout: float = 30.0, workers: int = 2,
-                 max_result_bytes: int = 50_000_000):
+                 max_result_bytes: int = 50_000_000, snapshots_in: Path | None = None):
         self.store = store
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self._context = multiprocessing.get_context("spawn")
-        self._directory = Path(tempfile.mkdtemp(prefix="kg-snapshots-"))
+        self._directory = Path(tempfile.mkdtemp(prefix="kg-snapshots-", dir=snapshots_in))
         self._generation = itertools.count()
         self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        # A snapshot left behind keeps the store's old files on disk (they are hard links), so
+        # the snapshots go when the executor is closed, collected or left at interpreter exit.
+        self._cleanup = weakref.finalize(self, _stop, self._workers, self._directory)
         self._snapshot = self._take_snapshot()
-        self._workers = [_Worker(self._context) for _ in range(workers)]
+        self._workers += [_Worker(self._context) for _ in range(workers)]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self._workers:
             self._idle.put(worker)
@@ -265,9 +276,7 @@ class QueryExecutor:
 
     def close(self) -> None:
         """Stop the workers and remove the snapshots."""
-        for worker in self._workers:
-            worker.kill()
-        shutil.rmtree(self._directory, ignore_errors=True)
+        self._cleanup()
 
     def _replace(self, worker: _Worker) -> _Worker:
         """Kill ``worker`` (whatever it is doing) and start another in its place."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import BufferedLogHandler, cli
+from kg.store import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,6 +168,23 @@ def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_
     forced = runner.invoke(cli, ["add-source", str(project_with_store / "mongolia.yaml"), "--accept-violations",
                                  "--reason", "checked", *store])
     assert forced.exit_code == 0, forced.output
+
+
+def test_serve_leaves_no_snapshot_behind(built, tmp_path, monkeypatch):
+    """The query workers read checkpoints of the store (hard links to its files): kg serve
+    removes them when it stops, or each run would keep the store's old files on disk."""
+    from kg.server_process import ServerProcess
+
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    store.flush()
+    del store  # closed: the server opens it
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    with ServerProcess(tmp_path / "store", ["--rate-limit", "0"]):
+        assert [p.name for p in temp.glob("kg-serve-*/kg-snapshots-*/*")] == ["snapshot-0"]
+    assert [p.name for p in temp.iterdir() if p.name.startswith("kg-")] == []
 
 
 def test_serve_log_is_buffered_but_never_lost(capfd):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.executor import prefixes_used
+from kg.executor import QueryExecutor, prefixes_used
 from kg.namespaces import PREFIXES
 from kg.store import load_graphs, open_store
 from server import create_app
@@ -24,8 +25,9 @@ def app(built, tmp_path_factory):
     directory = tmp_path_factory.mktemp("executor")
     store = open_store(directory / "store")
     load_graphs(store, built.dataset.graphs())
+    # No answer cache: every query here must reach a worker.
     app = create_app(store, {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_RESULT_BYTES": 200_000,
-                               "API_TOKEN": "t", "ACCEPTED_DIR": str(directory / "accepted")})
+                               "QUERY_CACHE_BYTES": 0, "API_TOKEN": "t", "ACCEPTED_DIR": str(directory / "accepted")})
     yield app
     app.extensions["kg"]["executor"].close()
 
@@ -137,3 +139,21 @@ def test_a_query_is_given_only_the_prefixes_it_names():
     used = prefixes_used("SELECT ?m WHERE { ?m rdf:type rats:CouncilMeeting }")
     assert {"rdf", "rats"} <= set(used) and "owl" not in used and "wdt" not in used
     assert used["rats"] == PREFIXES["rats"]
+
+
+def test_snapshots_and_workers_go_with_the_executor(built, tmp_path):
+    """A snapshot left behind would keep the store's old files on disk (hard links)."""
+    store = open_store(None)
+    load_graphs(store, built.dataset.graphs())
+    executor = QueryExecutor(store, workers=1, snapshots_in=tmp_path)
+    pids = executor.worker_pids()
+    assert [p.name for p in tmp_path.glob("kg-snapshots-*/*")] == ["snapshot-0"]
+    executor.close()
+    assert list(tmp_path.iterdir()) == []
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    forgotten = QueryExecutor(store, workers=1, snapshots_in=tmp_path)
+    del forgotten  # never closed: collected
+    gc.collect()
+    assert list(tmp_path.iterdir()) == []
