@@ -1,4 +1,4 @@
-"""A remote SPARQL 1.1 server used as the store: Apache Jena Fuseki, Oxigraph server, GraphDB, Virtuoso.
+"""A remote SPARQL 1.1 server used as the store: Oxigraph server, Apache Jena Fuseki, GraphDB.
 
 :class:`RemoteStore` speaks only the standards (the SPARQL 1.1 Protocol for queries and
 updates, the Graph Store Protocol for bulk loads) and offers the part of
@@ -82,7 +82,8 @@ class RemoteStore:
     :param query_url: the SPARQL Query endpoint (the store's ``--store`` URL).
     :param update_url: the SPARQL Update endpoint; default: the query URL's sibling ``update``.
     :param data_url: the Graph Store Protocol endpoint; default: the query URL's sibling ``store``.
-        The defaults fit Oxigraph server; the README gives the URLs of Fuseki, GraphDB and Virtuoso.
+        The defaults fit Oxigraph server; the README gives the URLs of Fuseki and GraphDB, and says
+        why Virtuoso cannot hold this graph (it has no default graph of its own).
     :param timeout: seconds a request may take before it is given up.
     """
 
@@ -186,10 +187,21 @@ class RemoteStore:
         """Add ``quads`` in one ``INSERT DATA`` request: all of them or none."""
         data = insert_data(quads)
         if data:
-            self.update(data)
+            self._apply(data)
 
     def remove_graph(self, graph_name: ox.NamedNode) -> None:
-        self.update(f"DROP SILENT GRAPH {graph_name}")
+        self._apply(f"DROP SILENT GRAPH {graph_name}")
+
+    def _apply(self, update: str) -> None:
+        """Send an update written here, not by a user: a 400 then means the server cannot take
+        it (Virtuoso, for one, wants a graph for every triple and runs out of parser memory on
+        a large request), which is no syntax error of the caller's."""
+        try:
+            self.update(update)
+        except SyntaxError as exc:
+            said = (exc.msg or "").strip().splitlines()
+            raise RemoteStoreError(f"{self.update_url} refused an update of {update.count(chr(10)) + 1:,} lines "
+                                   f"that kg wrote: {said[0][:300] if said else 'no reason given'}") from None
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads, graph by graph through the Graph Store Protocol, a batch at a time;
@@ -233,7 +245,7 @@ class RemoteStore:
 
     def replace_all(self, quads: list[ox.Quad]) -> None:
         """Replace everything the server holds with ``quads`` in one update request (one transaction)."""
-        self.update("DROP SILENT ALL ;\n" + (insert_data(quads) or "CLEAR SILENT DEFAULT"))
+        self._apply("DROP SILENT ALL ;\n" + (insert_data(quads) or "CLEAR SILENT DEFAULT"))
 
     def flush(self) -> None:
         """Nothing to do: the server makes each request durable itself."""

@@ -6,9 +6,11 @@ store does (binding by ``VALUES``, the protocols' errors, one-request writes).
 
 from __future__ import annotations
 
+import http.server
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -167,3 +169,36 @@ def test_cli_loads_and_dumps_over_the_server(runner, remote, server_url, tmp_pat
     result = runner.invoke(cli, ["dump", "--store", server_url, "-o", str(tmp_path / "out.nq")])
     assert result.exit_code == 0 and sorted((tmp_path / "out.nq").read_text().splitlines()) == \
         sorted(data.read_text().splitlines())
+
+
+class _Refusing(http.server.BaseHTTPRequestHandler):
+    """A server that refuses every update with a 400, as Virtuoso refuses a request it cannot parse."""
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b"Virtuoso 37000 Error SP030: SPARQL compiler, line 2: memory exhausted\n\nSPARQL query:\n..."
+        self.send_response(400)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_refused_generated_update_is_the_servers_limit_not_a_syntax_error(runner, built, tmp_path):
+    """A server that cannot take the updates kg writes gets a one-line error naming it, and
+    ``kg build`` stops with exit code 2 (not a traceback, not the whole request echoed)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    try:
+        with pytest.raises(RemoteStoreError, match=r"refused an update of 3 lines that kg wrote: Virtuoso 37000"):
+            RemoteStore(url, update_url=url).extend([quad("a", "p", "x")])
+        result = runner.invoke(cli, ["build", "--root", str(ROOT), "--store", url,
+                                     "--graphs", str(tmp_path / "graphs")], env={"KG_STORE_UPDATE": url})
+        assert result.exit_code == 2, result.output
+        assert "refused an update of" in result.output and "SPARQL query" not in result.output
+    finally:
+        server.shutdown()
+        server.server_close()
