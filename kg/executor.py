@@ -238,6 +238,7 @@ class QueryExecutor:
         """Run ``query`` in a worker and return its serialised answer.
 
         :raises QueryTimeout: the limit passed; the worker was killed and replaced.
+        :raises WorkerLost: the worker died while running the query; it was replaced.
         """
         try:
             worker = self._idle.get(timeout=self.timeout)
