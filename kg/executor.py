@@ -208,7 +208,7 @@ class QueryExecutor:
     """
 
     def __init__(self, store: ox.Store, *, timeout: float = 30.0, workers: int = 2,
-                 max_result_bytes: int = 50_000_000, snapshots_in: Path | None = None):
+                 max_result_bytes: int = 50_000_000, snapshots_in: str | Path | None = None):
         self.store = store
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
