@@ -29,7 +29,7 @@ test: $(STAMP)
 # started here on a free port with an empty in-memory store, and stopped afterwards.
 test-remote: $(STAMP)
 	@set -e; dir=$$(mktemp -d); \
-	port=$$($(BIN)/python -c 'from kg.server_process import free_port; print(free_port())'); \
+	port=$$($(BIN)/python -c 'from kg.bench.server_process import free_port; print(free_port())'); \
 	$(BIN)/oxigraph serve --bind 127.0.0.1:$$port >"$$dir/oxigraph.log" 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; rm -rf "$$dir"' EXIT; \
 	url=http://127.0.0.1:$$port/query; \

@@ -1,7 +1,7 @@
 """HTTP interface: SPARQL, named queries, validation and intake of sources.
 
 ``create_app(store)`` builds the Flask app around an injected store (from
-:func:`kg.store.open_store`: embedded Oxigraph or a remote SPARQL server), so tests pass an
+:func:`kg.store.embedded.open_store`: embedded Oxigraph or a remote SPARQL server), so tests pass an
 in-memory one and ``kg serve`` the one ``--store`` names. Nothing is created at import time.
 
 Writes (``POST /sources``) need ``Authorization: Bearer <API_TOKEN>``; without a configured
@@ -32,24 +32,24 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import Forbidden, HTTPException, Unauthorized, UnsupportedMediaType
 from werkzeug.http import parse_accept_header
 
-from kg import queries as named_queries
-from kg import sparql as sparql_protocol
-from kg.entity import describe as describe_entity
-from kg.entity import rdf_description, source_of
+from kg.web import named_queries as named_queries
+from kg.web import protocol as sparql_protocol
+from kg.web.describe import describe as describe_entity
+from kg.web.describe import rdf_description, source_of
 from kg.errors import BadRequest, KGError, NotFound, QueryError
-from kg.cache import AnswerCache
-from kg.executor import RESULTS_FORMATS, Answer, QueryExecutor, evaluate
+from kg.web.cache import AnswerCache
+from kg.store.executor import RESULTS_FORMATS, Answer, QueryExecutor, evaluate
 from kg.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
-from kg.openapi import openapi_document
-from kg.exports import KINDS as EXPORT_TYPES
-from kg.exports import render_export
-from kg.reconcile import SPEC as RECONCILIATION_SPEC
-from kg.wdqs import rewrite_label_service
-from kg.reconcile import Reconciler
-from kg.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
-from kg.store import dump as dump_store
-from kg.remote import RemoteStore
-from kg.store import open_store, refresh_default_graph, to_oxigraph
+from kg.web.openapi import openapi_document
+from kg.wikidata.exports import KINDS as EXPORT_TYPES
+from kg.wikidata.exports import render_export
+from kg.wikidata.reconcile import SPEC as RECONCILIATION_SPEC
+from kg.wikidata.wdqs import rewrite_label_service
+from kg.wikidata.reconcile import Reconciler
+from kg.validation.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
+from kg.store.embedded import dump as dump_store
+from kg.store.remote import RemoteStore
+from kg.store.embedded import open_store, refresh_default_graph, to_oxigraph
 
 # Media types a client may accept for solutions, and the results format each one gets.
 RESULT_TYPES = {mime: mime for mime in RESULTS_FORMATS}
@@ -220,7 +220,7 @@ class QueryFront:
       as one answered since the last write gets the same bytes and headers back (``X-Cache: hit``);
     * a ``GET /sparql`` with a query and no ``Origin`` (SPARQLWrapper, curl, Comunica on Node: not
       a browser, so no CORS) is answered here, through the same checks
-      (:func:`kg.sparql.query_request`), negotiation and :class:`QueryAnswers` as the Flask view.
+      (:func:`kg.web.protocol.query_request`), negotiation and :class:`QueryAnswers` as the Flask view.
 
     Both take the same rate limit and write the same access log line. Everything else goes to
     Flask: POST, the service description and the form, browsers, named queries, refusals.

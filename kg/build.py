@@ -3,7 +3,7 @@
 ``build`` is pure with respect to the store: it reads files and returns an in-memory
 ``Dataset`` with one named graph for the ontology, one for the reference data (authority
 data plus the entities mappings introduce), and per source one graph of what it states and
-one of what was inferred from it. Loading it into a store is :mod:`kg.store`'s job.
+one of what was inferred from it. Loading it into a store is :mod:`kg.store.embedded`'s job.
 Every IRI is minted from names in the files, so two builds give the same dataset.
 """
 
@@ -16,13 +16,13 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 
 from kg.errors import BadRequest, ValidationFailed
-from kg.intake import accepted_graph_files
-from kg.mapper import MappedSource, map_file
+from kg.validation.intake import accepted_graph_files
+from kg.sources.mapper import MappedSource, map_file
 from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
-from kg.ontology import Vocabulary, load_ontology
-from kg.store import parse_nquads
-from kg.validate import load_shapes, validate
-from kg.wikibase import Curation
+from kg.sources.ontology import Vocabulary, load_ontology
+from kg.store.embedded import parse_nquads
+from kg.validation.validate import load_shapes, validate
+from kg.wikidata.wikibase import Curation
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ import pyoxigraph as ox
 from tqdm import tqdm
 from tqdm.utils import CallbackIOWrapper
 
-from kg import queries as named_queries
+from kg.web import named_queries as named_queries
 from kg.build import Project, build
 from kg.errors import BadRequest, KGError, ValidationFailed
-from kg.remote import is_url
-from kg.store import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
+from kg.store.remote import is_url
+from kg.store.embedded import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
                       refresh_default_graph, replace_directory)
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
@@ -205,7 +205,7 @@ def query_command(name, params, format_, queries_dir, store_path):
 
 
 def _intake(store_path, root: Path):
-    from kg.intake import Intake
+    from kg.validation.intake import Intake
 
     store = open_store(store_path or default_store_location())
     project = Project(root)
@@ -231,13 +231,13 @@ root_option = click.option(
 def validate_command(sources, format_, store_path, root):
     """Validate the whole graph, or a new source against it; exit 1 if there is a Violation."""
     if sources:
-        from kg.intake import read_files
+        from kg.validation.intake import read_files
 
         intake = _intake(store_path, root)
         candidate = read_files(list(sources), vocabulary=intake.vocabulary, known=intake.known())
         report = intake.check(candidate)
     else:
-        from kg.validate import Validator
+        from kg.validation.validate import Validator
 
         validator = Validator.from_folders(root / "ontology", root / "shapes")
         store = open_store(store_path or default_store_location(), read_only=True)
@@ -256,7 +256,7 @@ def validate_command(sources, format_, store_path, root):
 @reports_errors
 def add_source_command(files, accept_violations, reason, format_, store_path, root):
     """Validate a new source and add it to the graph, all of it or nothing."""
-    from kg.intake import Rejected, read_files
+    from kg.validation.intake import Rejected, read_files
 
     if accept_violations and not (reason and reason.strip()):
         raise BadRequest("--accept-violations needs --reason: say why the contradiction is accepted")
@@ -284,7 +284,7 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
 @reports_errors
 def export_command(kind, entity, output, store_path):
     """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle)."""
-    from kg.exports import render_export
+    from kg.wikidata.exports import render_export
 
     store = open_store(store_path or default_store_location(), read_only=True)
     text, skipped = render_export(store, kind, entity)
@@ -306,7 +306,7 @@ def export_command(kind, entity, output, store_path):
 @reports_errors
 def bench_command(sizes, json_path, root):
     """Generate a graph of about SIZE quads, load it and measure queries, throughput and validation."""
-    from kg.bench import growth, run_bench, table, write_json
+    from kg.bench.measure import growth, run_bench, table, write_json
 
     runs = []
     for size in sizes:

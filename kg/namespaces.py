@@ -191,7 +191,7 @@ WIKIBASE_PREFIXES = {
     "wikibase": "http://wikiba.se/ontology#",
     "bd": "http://www.bigdata.com/rdf#",
 }
-"""The Wikibase-shaped view (``kg/wikibase.py``): local items, statements, references and values
+"""The Wikibase-shaped view (``kg/wikidata/wikibase.py``): local items, statements, references and values
 in namespaces of this graph, with Wikidata's own property namespaces, as WDQS users write them."""
 
 PREFIXES = {

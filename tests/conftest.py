@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import Project, build
-from kg.ontology import Vocabulary, load_ontology
-from kg.store import dataset_quads, load_graphs, open_store
-from kg.validate import load_shapes
+from kg.sources.ontology import Vocabulary, load_ontology
+from kg.store.embedded import dataset_quads, load_graphs, open_store
+from kg.validation.validate import load_shapes
 from server import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,7 @@ def runner():
 @pytest.fixture(scope="session")
 def live_server(built, tmp_path_factory):
     """``kg serve`` itself, in its own process, on the seed build saved to disk; yields its root URL."""
-    from kg.server_process import ServerProcess
+    from kg.bench.server_process import ServerProcess
 
     directory = tmp_path_factory.mktemp("served")
     if REMOTE_STORE:

@@ -1,6 +1,6 @@
 """``kg bench`` works end to end at a tiny size (it is a benchmark, not a timed test)."""
 
-from kg.bench import growth, run_bench, table
+from kg.bench.measure import growth, run_bench, table
 
 
 def test_bench_runs_and_reports_every_figure(project):

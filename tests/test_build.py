@@ -11,7 +11,7 @@ from rdflib import Literal
 from kg.build import Project, build
 from kg.cli import run_checks
 from kg.errors import BadRequest, ValidationFailed
-from kg.mapper import sha256_hex
+from kg.sources.mapper import sha256_hex
 from kg.namespaces import OA, RATS, source_iri
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_a_graph_that_violates_a_shape_fails_the_build(project_copy):
 
 def test_the_store_keeps_every_quad_as_built(built, store):
     """Oxigraph canonicalises derived integer types, so the ontology uses none (regression)."""
-    from kg.store import read_graphs
+    from kg.store.embedded import read_graphs
 
     for graph in built.dataset.graphs():
         if len(graph):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.cache import AnswerCache
-from kg.executor import Answer
+from kg.web.cache import AnswerCache
+from kg.store.executor import Answer
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Probe> }"
 

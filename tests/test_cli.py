@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import BufferedLogHandler, cli
-from kg.store import load_graphs, open_store
+from kg.store.embedded import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,7 +112,7 @@ def test_load_malformed_file_exits_2_and_writes_nothing(runner, tmp_path):
     result = runner.invoke(cli, ["load", str(bad), "--store", str(tmp_path / "store")])
     assert result.exit_code == 2
     assert "bad.nq" in result.output and "nothing from this file was loaded" in result.output
-    from kg.store import open_store
+    from kg.store.embedded import open_store
 
     assert len(open_store(tmp_path / "store", read_only=True)) == 0
 
@@ -173,7 +173,7 @@ def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_
 def test_serve_leaves_no_snapshot_behind(built, tmp_path, monkeypatch):
     """The query workers read checkpoints of the store (hard links to its files): kg serve
     removes them when it stops, or each run would keep the store's old files on disk."""
-    from kg.server_process import ServerProcess
+    from kg.bench.server_process import ServerProcess
 
     store = open_store(tmp_path / "store")
     load_graphs(store, built.dataset.graphs())

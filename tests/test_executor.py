@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.executor import QueryExecutor, prefixes_used
+from kg.store.executor import QueryExecutor, prefixes_used
 from kg.namespaces import PREFIXES
-from kg.store import load_graphs, open_store
+from kg.store.embedded import load_graphs, open_store
 from server import create_app
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

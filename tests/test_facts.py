@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.queries import execute
+from kg.web.named_queries import execute
 
 BASE = "https://w3id.org/sco-rats/"
 PREFIXES = """PREFIX rats: <https://w3id.org/sco-rats/ontology#>

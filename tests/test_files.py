@@ -7,7 +7,7 @@ from pyoxigraph import Store
 from rdflib import Graph
 
 from kg.namespaces import PREFIXES
-from kg.wdqs import rewrite_label_service
+from kg.wikidata.wdqs import rewrite_label_service
 
 ROOT = Path(__file__).resolve().parent.parent
 TURTLE = sorted(p for folder in ("ontology", "authority", "shapes") for p in (ROOT / folder).rglob("*.ttl"))

@@ -10,10 +10,10 @@ import pytest
 
 from kg.build import Project, build
 from kg.errors import BadRequest
-from kg.intake import Conflict, Intake, Rejected, from_rdf, read_files
+from kg.validation.intake import Conflict, Intake, Rejected, from_rdf, read_files
 from kg.namespaces import source_graph
-from kg.store import graph_names
-from kg.validate import SOURCE_GRAPHS, Validator
+from kg.store.embedded import graph_names
+from kg.validation.validate import SOURCE_GRAPHS, Validator
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(p for p in (HERE / "cases" / "sources").iterdir() if p.is_dir())
@@ -58,7 +58,7 @@ def test_invented_source_is_flagged_with_both_sources(case, intake):
 
 def read_files_with_id(case: Path, intake: Intake):
     """Read a case's mapping and text with the case name as source id."""
-    from kg.intake import from_mapping
+    from kg.validation.intake import from_mapping
 
     return from_mapping((case / "mapping.yaml").read_text(), (case / "text.txt").read_text(), source_id=case.name,
                         vocabulary=intake.vocabulary, known=intake.known(), name=str(case / "mapping.yaml"))
@@ -122,7 +122,7 @@ def test_failed_file_write_leaves_nothing(intake, monkeypatch):
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.intake.os.fsync", boom)
+    monkeypatch.setattr("kg.validation.intake.os.fsync", boom)
     with pytest.raises(OSError):
         intake.add(candidate)
     assert quads(intake.store) == before
@@ -168,9 +168,9 @@ def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vo
 
     import pyoxigraph as ox
 
-    from kg.intake import from_mapping
-    from kg.store import load_graphs, open_store, quads_of, refresh_default_graph
-    from kg.wikibase import WIKIBASE_GRAPH
+    from kg.validation.intake import from_mapping
+    from kg.store.embedded import load_graphs, open_store, quads_of, refresh_default_graph
+    from kg.wikidata.wikibase import WIKIBASE_GRAPH
 
     held_back = "003_447af5d37e1149f2"
     root = tmp_path / "project"
@@ -195,7 +195,7 @@ def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vo
 
 
 def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, validator, vocabulary, tmp_path):
-    from kg.wikibase import BEST_RANK_REPAIR, Curation, load_preferences
+    from kg.wikidata.wikibase import BEST_RANK_REPAIR, Curation, load_preferences
 
     curation_file = tmp_path / "preferred.yaml"
     curation_file.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n"

@@ -17,7 +17,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.build import load_authority
 from kg.errors import BadRequest
-from kg.mapper import map_source
+from kg.sources.mapper import map_source
 from kg.namespaces import OA, RATS, source_iri
 
 HERE = Path(__file__).resolve().parent

@@ -8,11 +8,11 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from kg.intake import from_mapping
-from kg.native_shacl import compile_core, compile_shapes, evidence_read, join_keys, read_predicates, run_core
+from kg.validation.intake import from_mapping
+from kg.validation.native_shacl import compile_core, compile_shapes, evidence_read, join_keys, read_predicates, run_core
 from kg.namespaces import AUTHORITY_GRAPH, RATS
-from kg.store import default_graph_quads, quads_of, read_graphs
-from kg.validate import Validator, validate
+from kg.store.embedded import default_graph_quads, quads_of, read_graphs
+from kg.validation.validate import Validator, validate
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(p for p in (HERE / "cases" / "sources").iterdir() if p.is_dir())
@@ -105,7 +105,7 @@ def test_evidence_read_is_fixed_or_unknown(pattern, expected):
 
 
 def test_the_consistency_shapes_read_the_evidence_of_a_few_statements(engines):
-    """What a new source's neighbourhood reads of the evidence (``kg.validate.neighbourhood``)."""
+    """What a new source's neighbourhood reads of the evidence (``kg.validation.validate.neighbourhood``)."""
     assert sorted(p.split("#")[-1] for p in engines["oxigraph"].evidence_of) == \
         ["endDate", "participant", "startDate", "status", "value"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import queries as q
+from kg.web import named_queries as q
 from kg.errors import BadRequest, NotFound, QueryError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from kg.exports import render_export
+from kg.wikidata.exports import render_export
 
 VALUE = (r'(?:Q\d+|"[^"\t]*"|[a-z]{2,3}:"[^"\t]*"|\+\d{4}-\d\d-\d\dT00:00:00Z/(?:9|10|11)'
          r'|-?\d+(?:\.\d+)?(?:~\d+(?:\.\d+)?|\[-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?\])?)')
@@ -84,8 +84,8 @@ def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp
     from rdflib import URIRef
 
     from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
-    from kg.quickstatements import export
-    from kg.wikibase import Curation, item
+    from kg.wikidata.quickstatements import export
+    from kg.wikidata.wikibase import Curation, item
 
     (tmp_path / "qids.yaml").write_text(
         "- entity: https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a\n  qid: Q900000002\n  note: test batch\n"
@@ -111,7 +111,7 @@ def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp
 ])
 def test_a_bad_qid_entry_is_refused_with_its_number(tmp_path, text, message):
     from kg.errors import BadRequest
-    from kg.wikibase import load_qids
+    from kg.wikidata.wikibase import load_qids
 
     (tmp_path / "qids.yaml").write_text(text)
     with pytest.raises(BadRequest, match=message):

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from kg.reconcile import normalise
+from kg.wikidata.reconcile import normalise
 
 SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "reconciliation-0.2.json").read_text())
 

@@ -19,9 +19,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.cli import cli
-from kg.remote import RemoteStore, RemoteStoreError, bind
-from kg.server_process import free_port
-from kg.store import load_graphs, open_store
+from kg.store.remote import RemoteStore, RemoteStoreError, bind
+from kg.bench.server_process import free_port
+from kg.store.embedded import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 EX = "http://example.org/"

@@ -11,7 +11,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
-from kg.validate import validate
+from kg.validation.validate import validate
 
 HERE = Path(__file__).resolve().parent
 EX = Namespace("urn:example:")
@@ -82,7 +82,7 @@ CONSISTENCY_CASES = [
 
 @pytest.fixture(scope="module", params=["oxigraph", "pyshacl"])
 def consistency_results(request, project):
-    from kg.validate import Validator
+    from kg.validation.validate import Validator
 
     validator = Validator.from_folders(project.ontology, project.shapes, engine=request.param)
     data = Graph().parse(HERE / "cases" / "shapes" / "consistency.ttl")
@@ -90,7 +90,7 @@ def consistency_results(request, project):
 
 
 def test_consistency_shapes_are_valid_shacl(project):
-    from kg.validate import CONSISTENCY_SHAPES, load_shapes
+    from kg.validation.validate import CONSISTENCY_SHAPES, load_shapes
 
     conforms, _, text = pyshacl_validate(Graph(), shacl_graph=load_shapes(project.shapes, CONSISTENCY_SHAPES),
                                          meta_shacl=True)
@@ -98,7 +98,7 @@ def test_consistency_shapes_are_valid_shacl(project):
 
 
 def test_every_consistency_shape_has_a_case(project):
-    from kg.validate import CONSISTENCY_SHAPES, load_shapes
+    from kg.validation.validate import CONSISTENCY_SHAPES, load_shapes
 
     shapes_graph = load_shapes(project.shapes, CONSISTENCY_SHAPES)
     named = {str(s).rsplit("#", 1)[1] for s in shapes_graph.subjects(SH.sparql, None)}

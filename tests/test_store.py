@@ -2,7 +2,7 @@
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.store import load_graphs, open_store, refresh_default_graph, replace_directory
+from kg.store.embedded import load_graphs, open_store, refresh_default_graph, replace_directory
 
 
 def test_in_memory_store_round_trip():

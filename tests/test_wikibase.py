@@ -9,11 +9,11 @@ import pytest
 from rdflib import OWL, XSD, Graph, Literal, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.intake import from_mapping
+from kg.validation.intake import from_mapping
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, RATS, WD
-from kg.queries import load_queries
-from kg.wdqs import rewrite_label_service
-from kg.wikibase import KGWD, P, PR, PROV, PS, PSV, WDT, WIKIBASE, WIKIBASE_GRAPH, _quantity, item, wikibase_graph
+from kg.web.named_queries import load_queries
+from kg.wikidata.wdqs import rewrite_label_service
+from kg.wikidata.wikibase import KGWD, P, PR, PROV, PS, PSV, WDT, WIKIBASE, WIKIBASE_GRAPH, _quantity, item, wikibase_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 M8 = KGWD["meeting-rats-conference-8"]
@@ -112,7 +112,7 @@ def test_item_names():
 
 
 def test_label_service_binds_labels_descriptions_and_aliases(store):
-    from kg.queries import execute
+    from kg.web.named_queries import execute
 
     query = rewrite_label_service("""SELECT ?s ?sLabel ?sAltLabel ?xLabel WHERE {
         VALUES (?s ?x) { (kgwd:state-kyrgyzstan "plain") (kgwd:person-ruslan-mirzayev kgwd:nothing-here) }
@@ -149,7 +149,7 @@ def test_other_services_stay_refused(client):
 
 
 def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
-    from kg.wikibase import load_preferences
+    from kg.wikidata.wikibase import load_preferences
 
     cases = ROOT / "tests" / "cases" / "sources"
     known = set(built.dataset.graph(AUTHORITY_GRAPH).subjects())
@@ -169,7 +169,7 @@ def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
 
 def test_a_bad_curation_entry_is_refused(tmp_path):
     from kg.errors import BadRequest
-    from kg.wikibase import load_preferences
+    from kg.wikidata.wikibase import load_preferences
 
     curation = tmp_path / "preferred.yaml"
     curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n  property: P580\n")

@@ -7,7 +7,7 @@ build in the same process then rejected ``--11-07`` in the mappings and in the s
 
 from rdflib import XSD, Graph, Literal
 
-from kg.validate import validate
+from kg.validation.validate import validate
 
 
 def test_month_day_literals_stay_well_typed_after_validation(ontology, shapes):

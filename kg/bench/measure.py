@@ -1,6 +1,6 @@
 """``kg bench``: measure the store, the endpoint and validation on a generated graph of a chosen size.
 
-The graph comes from :mod:`kg.synthetic` (the real mapping engine on generated texts, with
+The graph comes from :mod:`kg.bench.synthetic` (the real mapping engine on generated texts, with
 planted contradictions), so it has the shape of the real one. Figures are wall-clock on this
 machine. HTTP figures are of ``kg serve`` itself, in its own process, with its answer cache
 off; the cache's own throughput is measured separately and the share of answers it gave is
@@ -29,14 +29,14 @@ from rdflib import RDF, Graph
 from tqdm import tqdm
 
 from kg.build import Project, load_authority
-from kg.executor import evaluate
+from kg.store.executor import evaluate
 from kg.namespaces import ONTOLOGY_GRAPH, RATS
-from kg.ontology import Vocabulary, load_ontology
-from kg.queries import load_queries
-from kg.server_process import ServerProcess
-from kg.store import named_quads, quads_of, with_merge
-from kg.synthetic import plans, source
-from kg.validate import Validator
+from kg.sources.ontology import Vocabulary, load_ontology
+from kg.web.named_queries import load_queries
+from kg.bench.server_process import ServerProcess
+from kg.store.embedded import named_quads, quads_of, with_merge
+from kg.bench.synthetic import plans, source
+from kg.validation.validate import Validator
 
 HEAVY = {
     "aggregate: triples per predicate": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n)",
@@ -71,7 +71,7 @@ def run_bench(size: int, *, project: Project = Project(), runs: int = 15, second
     The graph is generated and loaded in a process of its own (:func:`_generate`), so what
     is measured here runs in a process as small as the CLI's or the server's. Validation is
     measured first, on the bare store; then the store is closed and served by
-    ``kg serve`` in its own process (:class:`kg.server_process.ServerProcess`), which is what
+    ``kg serve`` in its own process (:class:`kg.bench.server_process.ServerProcess`), which is what
     the HTTP, start-up and memory figures are of. Each query is timed in turn over HTTP and
     in-process on the same files opened read-only beside the server.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.queries import RESULT_FORMATS, NamedQuery
+from kg.web.named_queries import RESULT_FORMATS, NamedQuery
 
 _SCHEMA_TYPES = {"iri": {"type": "string", "format": "iri"}, "string": {"type": "string"},
                  "integer": {"type": "integer"}, "date": {"type": "string", "format": "date"}}

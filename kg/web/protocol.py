@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from kg.errors import BadRequest, KGError
 from kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
-from kg.wdqs import rewrite_label_service
+from kg.wikidata.wdqs import rewrite_label_service
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
@@ -87,7 +87,7 @@ def dataset(default_graph_uris: list[str], named_graph_uris: list[str]) -> dict:
 
     With them, the request's RDF dataset replaces the query's ``FROM`` clauses. Without them,
     a query with ``FROM``/``FROM NAMED`` gets the dataset it names, and any other query the
-    store's default graph, which holds the merge of all named graphs (see :mod:`kg.store`).
+    store's default graph, which holds the merge of all named graphs (see :mod:`kg.store.embedded`).
     """
     args: dict = {}
     if not default_graph_uris and not named_graph_uris:

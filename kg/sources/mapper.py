@@ -34,8 +34,8 @@ from rdflib.namespace import SKOS
 
 from kg.errors import MappingError
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, OA, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
-from kg.ontology import Vocabulary
-from kg.yamlfile import LineDict, load_yaml
+from kg.sources.ontology import Vocabulary
+from kg.sources.yamlfile import LineDict, load_yaml
 
 TOP_LEVEL_KEYS = {"source", "entities", "facts", "inferred"}
 SOURCE_KEYS = {"language", "url"}

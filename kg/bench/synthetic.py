@@ -14,8 +14,8 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.intake import Candidate, from_mapping
-from kg.ontology import Vocabulary
+from kg.validation.intake import Candidate, from_mapping
+from kg.sources.ontology import Vocabulary
 
 STATES = ["china", "india", "iran", "kazakhstan", "kyrgyzstan", "pakistan", "russia", "tajikistan", "uzbekistan",
           "belarus", "mongolia"]

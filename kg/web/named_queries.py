@@ -161,7 +161,7 @@ def get_query(queries: dict[str, NamedQuery], name: str) -> NamedQuery:
 def execute(store: ox.Store, text: str, substitutions: dict | None = None, *, dataset: dict | None = None):
     """Run a SPARQL query on Oxigraph with our prefixes; the default graph is the merge of all graphs.
 
-    :param dataset: Oxigraph's dataset arguments (see :func:`kg.sparql.dataset`).
+    :param dataset: Oxigraph's dataset arguments (see :func:`kg.web.protocol.dataset`).
     :raises QueryError: the query does not parse, with Oxigraph's message (line and column).
     """
     try:
@@ -187,7 +187,7 @@ def where(message: str) -> str:
 
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):
     """Run a named query with parameter values (strings, as they come from a CLI or URL)."""
-    from kg.wdqs import rewrite_label_service
+    from kg.wikidata.wdqs import rewrite_label_service
 
     return execute(store, rewrite_label_service(query.text), query.bind(values or {}))
 

@@ -102,7 +102,7 @@ def _curation_entries(path, keys: tuple[str, ...]):
     from pathlib import Path
 
     from kg.errors import BadRequest
-    from kg.yamlfile import load_yaml
+    from kg.sources.yamlfile import load_yaml
 
     path = Path(path)
     if not path.exists():

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from cachetools import LRUCache
 
-from kg.executor import Answer
+from kg.store.executor import Answer
 
 
 class AnswerCache:

@@ -31,7 +31,7 @@ from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.namespaces import SCHEMA, WD
-from kg.wikibase import KGWD, PQ, PR, PROV, PS, PSV, WIKIBASE
+from kg.wikidata.wikibase import KGWD, PQ, PR, PROV, PS, PSV, WIKIBASE
 
 
 ROLE_BEARING = {"P463"}

@@ -33,7 +33,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
 from kg.namespaces import OA
-from kg.store import to_oxigraph, to_rdflib
+from kg.store.embedded import to_oxigraph, to_rdflib
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def join_keys(select: str) -> tuple[tuple[str, ...], ...]:
     rats:participant ?s`` the key is (meeting, participant): a finding on ``$this`` can only
     involve nodes sharing those values with it. Each branch of a ``UNION`` gives its own key.
     Read from the query's algebra, so a shape cannot declare one thing and do another; a
-    new source's neighbourhood (``kg.validate.neighbourhood``) is found through them.
+    new source's neighbourhood (``kg.validation.validate.neighbourhood``) is found through them.
     """
     algebra = prepareQuery(select).algebra
     this = Variable("this")
@@ -113,7 +113,7 @@ def read_predicates(select: str) -> frozenset[str] | None:
     predicate, so could read any triple.
 
     A new source's neighbourhood keeps only these triples of the evidence it reads
-    (``kg.validate.neighbourhood``): the rest, quotes and offsets, only explains findings.
+    (``kg.validation.validate.neighbourhood``): the rest, quotes and offsets, only explains findings.
     """
     nodes = list(_nodes(prepareQuery(select).algebra))
     if any(isinstance(p, Variable) for bgp in _basic_patterns(nodes) for _, p, _ in bgp):
@@ -131,7 +131,7 @@ def evidence_read(select: str) -> frozenset[str] | None:
     of any statement: a pattern (or a property path) from a node through the evidence's
     links, in a basic graph pattern that does not fix that node's ``rdf:predicate``.
 
-    A new source's neighbourhood reads only this evidence (``kg.validate.neighbourhood``);
+    A new source's neighbourhood reads only this evidence (``kg.validation.validate.neighbourhood``);
     the evidence of the other statements bears on no finding of these shapes.
     """
     found: set[str] = set()

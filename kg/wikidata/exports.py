@@ -7,9 +7,9 @@ from rdflib import URIRef
 
 from kg.errors import BadRequest, NotFound
 from kg.namespaces import BASE
-from kg.quickstatements import export
-from kg.store import read_graphs
-from kg.wikibase import KGWD, WIKIBASE_GRAPH, item
+from kg.wikidata.quickstatements import export
+from kg.store.embedded import read_graphs
+from kg.wikidata.wikibase import KGWD, WIKIBASE_GRAPH, item
 
 KINDS = {"quickstatements": "text/tab-separated-values", "qs-csv": "text/csv", "wikibase": "text/turtle"}
 

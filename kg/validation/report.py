@@ -35,7 +35,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH, SKOS
 
 from kg.namespaces import OA, RATS, bind_prefixes
-from kg.store import to_oxigraph
+from kg.store.embedded import to_oxigraph
 
 SEVERITIES = ("Violation", "Warning", "Info")
 FORMATS = ("text", "json", "turtle", "jsonld", "html")

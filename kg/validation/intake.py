@@ -32,13 +32,13 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from kg.errors import BadRequest, KGError
-from kg.mapper import map_source
+from kg.sources.mapper import map_source
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
-from kg.ontology import Vocabulary
-from kg.report import ValidationReport
-from kg.store import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
-from kg.validate import SOURCE_GRAPHS, Validator, mentioned_entities
-from kg.wikibase import BEST_RANK_REPAIR, Curation
+from kg.sources.ontology import Vocabulary
+from kg.validation.report import ValidationReport
+from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
+from kg.validation.validate import SOURCE_GRAPHS, Validator, mentioned_entities
+from kg.wikidata.wikibase import BEST_RANK_REPAIR, Curation
 
 RDF_FORMATS = {
     ".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld",

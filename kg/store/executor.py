@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError
 from kg.namespaces import PREFIXES
-from kg.queries import where
+from kg.web.named_queries import where
 
 
 class QueryTimeout(KGError):

@@ -6,7 +6,7 @@ Two groups of shapes, two scopes:
   source graph (with the reference data, for the types of the entities it names);
 * ``shapes/consistency.ttl``: contradictions between sources, checked on the union.
 
-Both run as Oxigraph queries (``kg/native_shacl.py``) on the store itself; pySHACL is the
+Both run as Oxigraph queries (``kg/validation/native_shacl.py``) on the store itself; pySHACL is the
 reference engine (``engine="pyshacl"``) and a test checks both find the same.
 
 A new source is checked against the *neighbourhood* it touches, not the whole graph: the
@@ -37,11 +37,11 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
-from kg import native_shacl
+from kg.validation import native_shacl
 from kg.namespaces import AUTHORITY_GRAPH, BASE, GRAPH, OA, RATS, bind_prefixes
-from kg.ontology import load_ontology
-from kg.report import ValidationReport, build_report
-from kg.store import default_graph_quads, graph_names, quads_of, read_graphs, to_rdflib
+from kg.sources.ontology import load_ontology
+from kg.validation.report import ValidationReport, build_report
+from kg.store.embedded import default_graph_quads, graph_names, quads_of, read_graphs, to_rdflib
 
 SOURCE_SHAPES = "source.ttl"
 """Shapes every source graph must satisfy on its own."""
@@ -115,7 +115,7 @@ def with_types(data: Graph, ontology: Graph) -> Graph:
 
 
 ENGINES = ("oxigraph", "pyshacl")
-"""How the shapes run: compiled to Oxigraph queries (``kg/native_shacl.py``, fast, on the
+"""How the shapes run: compiled to Oxigraph queries (``kg/validation/native_shacl.py``, fast, on the
 store itself), or by pySHACL (the reference engine). Both give the same findings;
 ``tests/test_native_shacl.py`` checks it."""
 
@@ -150,7 +150,7 @@ class Validator:
 
     @cached_property
     def join_keys(self) -> tuple[tuple[str, ...], ...]:
-        """The join keys of every consistency shape (:func:`kg.native_shacl.join_keys`)."""
+        """The join keys of every consistency shape (:func:`kg.validation.native_shacl.join_keys`)."""
         return tuple(sorted({key for constraint in self._sparql for key in constraint.join_keys}))
 
     @cached_property
@@ -339,14 +339,14 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad], keys: I
     That is what the graph says (its default graph, the merge: a state every source types is
     typed once there, not once per source) about the entities the candidate names; about the
     nodes that share the values of a join key with a node of the candidate (``keys``, read
-    from the shapes by :func:`kg.native_shacl.join_keys`: the same meeting and state for a
+    from the shapes by :func:`kg.validation.native_shacl.join_keys`: the same meeting and state for a
     participation, the same series and start date for a meeting, the same post and date
     for a holding); and the evidence of all these, with quotes, offsets and source records
     (:func:`authority_on` adds the reference data). Nothing else can take part in a
     finding, so the neighbourhood grows with what the candidate touches, not with the graph.
-    With ``predicates`` (what the shapes read, :func:`kg.native_shacl.read_predicates`), only
+    With ``predicates`` (what the shapes read, :func:`kg.validation.native_shacl.read_predicates`), only
     those triples of the evidence are kept: the quotes are read again for the findings alone;
-    with ``evidence_of`` (:func:`kg.native_shacl.evidence_read`), only the evidence of the
+    with ``evidence_of`` (:func:`kg.validation.native_shacl.evidence_read`), only the evidence of the
     statements with those predicates.
     """
     entities = mentioned_entities(candidate)

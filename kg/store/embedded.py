@@ -1,7 +1,7 @@
 """The store: Oxigraph embedded (on disk at a path, or in memory), or a remote SPARQL server.
 
 One rule everywhere (as Oxigraph's own): a path means on disk, ``None`` means in memory,
-and an ``http(s)://`` URL means a SPARQL 1.1 server (:mod:`kg.remote`). Either way callers
+and an ``http(s)://`` URL means a SPARQL 1.1 server (:mod:`kg.store.remote`). Either way callers
 get an object with ``pyoxigraph.Store``'s interface, so nothing else knows which it is.
 
 The default graph holds the RDF merge of all named graphs, kept by every write here
@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
-from kg.remote import RemoteStore, is_url
+from kg.store.remote import RemoteStore, is_url
 
 DEFAULT_STORE = Path("var") / "store"
 """Where ``kg build`` writes and ``kg serve`` reads, unless ``--store`` or ``KG_STORE`` say otherwise."""
