@@ -22,7 +22,9 @@ build: $(STAMP)
 serve: build
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
+# The import contract (pyproject.toml, [tool.importlinter]) first: a wrong import fails here.
 test: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,

@@ -11,68 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from kg.errors import BadRequest, ValidationFailed
+from kg.errors import ValidationFailed
 from kg.validation.intake import accepted_graph_files
 from kg.sources.mapper import MappedSource, map_file
 from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
+from kg.sources.project import Project, load_authority
 from kg.sources.ontology import Vocabulary, load_ontology
 from kg.store.embedded import parse_nquads
 from kg.validation.validate import load_shapes, validate
-from kg.wikidata.wikibase import Curation
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where the project's inputs are; the defaults are the repository's own folders."""
-
-    root: Path = Path(".")
-
-    @property
-    def ontology(self) -> Path:
-        return self.root / "ontology"
-
-    @property
-    def authority(self) -> Path:
-        return self.root / "authority"
-
-    @property
-    def seeds(self) -> Path:
-        return self.root / "seeds"
-
-    @property
-    def mappings(self) -> Path:
-        return self.root / "mappings"
-
-    @property
-    def shapes(self) -> Path:
-        return self.root / "shapes"
-
-    @property
-    def curation(self) -> Path:
-        """Curators' decisions for the Wikibase view (preferred values, recorded QIDs)."""
-        return self.root / "curation"
-
-    @property
-    def accepted(self) -> Path:
-        """Sources accepted through intake (``kg add-source``, ``POST /sources``)."""
-        return self.root / "accepted"
-
-    def sources(self) -> list[tuple[Path, Path]]:
-        """Return (text, mapping) pairs; every seed text needs a mapping of the same stem."""
-        pairs = []
-        for text in sorted(self.seeds.glob("*.txt")):
-            mapping = self.mappings / f"{text.stem}.yaml"
-            if not mapping.exists():
-                raise BadRequest(f"{text}: no mapping; write {mapping} (see mappings/README.md)")
-            pairs.append((text, mapping))
-        for mapping in sorted(self.mappings.glob("*.yaml")):
-            if not (self.seeds / f"{mapping.stem}.txt").exists():
-                raise BadRequest(f"{mapping}: no source text {self.seeds / (mapping.stem + '.txt')}")
-        return pairs
+from kg.wikidata.curation import Curation
 
 
 @dataclass
@@ -81,14 +31,6 @@ class BuildResult:
 
     dataset: Dataset
     sources: list[MappedSource] = field(default_factory=list)
-
-
-def load_authority(directory: Path) -> Graph:
-    """Parse every ``*.ttl`` file of authority data into one graph."""
-    graph = bind_prefixes(Graph(identifier=AUTHORITY_GRAPH))
-    for path in sorted(Path(directory).glob("*.ttl")):
-        graph.parse(path, format="turtle")
-    return graph
 
 
 def build(project: Project = Project(), *, progress: Callable[[str], None] | None = None) -> BuildResult:

@@ -8,12 +8,8 @@ unknown query, missing parameter). Messages go to standard error.
 from __future__ import annotations
 
 import functools
-import logging
-import shutil
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import click
@@ -22,7 +18,8 @@ from tqdm import tqdm
 from tqdm.utils import CallbackIOWrapper
 
 from kg.web import named_queries as named_queries
-from kg.build import Project, build
+from kg.sources.project import Project
+from kg.build import build
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.store.remote import is_url
 from kg.store.embedded import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
@@ -206,10 +203,12 @@ def query_command(name, params, format_, queries_dir, store_path):
 
 def _intake(store_path, root: Path):
     from kg.validation.intake import Intake
+    from kg.wikidata.curation import Curation
 
     store = open_store(store_path or default_store_location())
     project = Project(root)
-    return Intake.from_folders(store, project.ontology, project.shapes, project.accepted, project.curation)
+    return Intake.from_folders(store, project.ontology, project.shapes, project.accepted,
+                               Curation.from_folder(project.curation))
 
 
 report_format_option = click.option(
@@ -337,72 +336,16 @@ def bench_command(sizes, json_path, root):
 @reports_errors
 def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit, cache_mb):
     """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
-    from granian.constants import Interfaces
-    from granian.server import MPServer
-
-    from server import create_app
+    from kg.web.serve import serve
 
     path = store_path or default_store_location()
     if not is_url(path) and not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")
-    # The query workers' snapshots of the store go in a folder made and removed here: Granian's
-    # worker process, where they are taken, ends without running exit handlers.
-    snapshots = Path(tempfile.mkdtemp(prefix="kg-serve-"))
-    config = {"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
-              "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024, "SNAPSHOT_DIR": str(snapshots)}
-
-    def load_app():
-        # Runs in Granian's worker process: the store is opened there, after the fork.
-        logging.basicConfig(level=logging.INFO, handlers=[BufferedLogHandler()])
-        return create_app(open_store(path), config)
-
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
-    # One worker process: the store has one writer. Its threads run the app; Granian's Rust
-    # side parses HTTP and keeps connections alive, a small share of the cost waitress had.
-    server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                      blocking_threads=threads, backpressure=threads, log_access=False)
-    try:
-        server.serve(target_loader=load_app, wrap_loader=False)
-    finally:  # the worker has stopped: Granian joins it before returning
-        shutil.rmtree(snapshots, ignore_errors=True)
+    serve(path, host=host, port=port, threads=threads,
+          config={"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
+                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024})
 
-
-class BufferedLogHandler(logging.StreamHandler):
-    """Write log lines to stderr through a buffer, flushed every ``interval`` seconds, at once
-    for a warning or worse, and on close.
-
-    The access log has a line per request. Written one by one (Python's stderr is line
-    buffered and ``StreamHandler`` flushes after every record), each line is a system call that
-    hands the GIL to another request thread and back, and that cost more than answering a
-    light query. nginx buffers its access log (``buffer=``, ``flush=``) for the same reason.
-    """
-
-    def __init__(self, interval: float = 1.0):
-        super().__init__(open(sys.stderr.fileno(), "w", buffering=1 << 16, encoding="utf-8", closefd=False))  # noqa: SIM115
-        self.setFormatter(logging.Formatter("%(message)s"))
-        self._interval = interval
-        threading.Thread(target=self._flush_now_and_then, name="log-flush", daemon=True).start()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        super().emit(record)
-        if record.levelno >= logging.WARNING:
-            self.flush_buffer()
-
-    def flush(self) -> None:
-        """Called after every record: the buffer decides."""
-
-    def flush_buffer(self) -> None:
-        with self.lock:
-            self.stream.flush()
-
-    def close(self) -> None:
-        self.flush_buffer()
-        super().close()
-
-    def _flush_now_and_then(self) -> None:
-        while True:
-            time.sleep(self._interval)
-            self.flush_buffer()
 
 
 def main():

@@ -4,6 +4,8 @@ Library code raises these and never exits; the CLI turns them into exit code 2 a
 server into one JSON error shape (``{"ok": false, "error": ..., "status": ...}``).
 """
 
+import re
+
 
 class KGError(Exception):
     """Base class: a problem the user can fix, with a message that says what and where."""
@@ -62,3 +64,13 @@ class ValidationFailed(KGError):
     def __init__(self, message: str, report_text: str = ""):
         super().__init__(message)
         self.report_text = report_text
+
+
+def where(message: str) -> str:
+    """Spell out Oxigraph's ``error at 1:25`` position as line and column.
+
+    >>> where("error at 2:7: expected '}'")
+    "line 2, column 7: expected '}'"
+    """
+    match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", message, re.S)
+    return f"line {match[1]}, column {match[2]}: {match[3]}" if match else message

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import Project, build
+from kg.sources.project import Project
+from kg.build import build
 from kg.sources.ontology import Vocabulary, load_ontology
 from kg.store.embedded import dataset_quads, load_graphs, open_store
 from kg.validation.validate import load_shapes

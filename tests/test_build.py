@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from kg.build import Project, build
+from kg.sources.project import Project
+from kg.build import build
 from kg.cli import run_checks
 from kg.errors import BadRequest, ValidationFailed
 from kg.sources.mapper import sha256_hex

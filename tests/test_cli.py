@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.cli import BufferedLogHandler, cli
+from kg.cli import cli
+from kg.web.common import BufferedLogHandler
 from kg.store.embedded import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 from tqdm import tqdm
 
-from kg.build import Project, load_authority
+from kg.sources.project import Project, load_authority
 from kg.store.executor import evaluate
 from kg.namespaces import ONTOLOGY_GRAPH, RATS
 from kg.sources.ontology import Vocabulary, load_ontology

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from rdflib import RDF, XSD, Graph, Literal, URIRef
@@ -35,6 +34,7 @@ from rdflib.namespace import SKOS
 from kg.errors import MappingError
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, OA, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
+from kg.sources.values import typed_literal
 from kg.sources.yamlfile import LineDict, load_yaml
 
 TOP_LEVEL_KEYS = {"source", "entities", "facts", "inferred"}
@@ -42,15 +42,6 @@ SOURCE_KEYS = {"language", "url"}
 FACT_KEYS = {"subject", "quote", "each"}
 INFERRED_KEYS = {"subject", "from", "derivation"}
 
-# Lexical forms of the date-like values a mapping may give where the ontology sets no range.
-_DATE_FORMS = [
-    (re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})?$"), XSD.dateTime),
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), XSD.date),
-    (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
-    (re.compile(r"^\d{4}$"), XSD.gYear),
-    (re.compile(r"^--\d{2}-\d{2}$"), XSD.gMonthDay),
-]
-_INTEGER = re.compile(r"^[+-]?\d+$")
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
 
@@ -324,61 +315,10 @@ def _predicate_object(ctx, key, value, *, line, fact):
 
 
 def _literal(ctx, key, value, range_, *, line, fact):
-    if range_ == RDF.langString:
-        return Literal(value, lang=ctx.language)
-    if range_ in (XSD.decimal, XSD.integer, XSD.positiveInteger, XSD.nonNegativeInteger):
-        cleaned = value.replace(",", "") if range_ == XSD.decimal else value
-        datatype = XSD.integer if range_ == XSD.decimal and _INTEGER.match(cleaned) else range_
-        literal = Literal(cleaned, datatype=datatype)
-    elif range_ is not None and range_ != XSD.string:
-        literal = Literal(value, datatype=range_)
-    else:
-        datatype = next((dt for pattern, dt in _DATE_FORMS if pattern.match(value)), None)
-        literal = Literal(value, datatype=datatype) if (range_ is None and datatype) else Literal(value)
-    if not _well_formed(literal):
-        datatype = str(literal.datatype).replace(str(XSD), "xsd:")
-        raise ctx.error(f"{key}: {value!r} is not a valid {datatype}", line=line, fact=fact)
-    return literal
-
-
-_CALENDAR_FORMS = {
-    XSD.date: re.compile(r"^-?\d{4,}-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
-    XSD.gYearMonth: re.compile(r"^-?\d{4,}-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
-    XSD.gYear: re.compile(r"^-?\d{4,}(Z|[+-]\d{2}:\d{2})?$"),
-    XSD.gMonthDay: re.compile(r"^--(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
-}
-
-
-def _well_formed(literal: Literal) -> bool:
-    """Check a literal's lexical form against its datatype.
-
-    Calendar types are checked here rather than by ``Literal.ill_typed``: owlrl (loaded by
-    pySHACL for RDFS inference) replaces rdflib's converters for them process-wide and
-    rejects valid values such as ``--11-07``.
-    """
-    pattern = _CALENDAR_FORMS.get(literal.datatype)
-    if pattern is None:
-        return not literal.ill_typed
-    match = pattern.match(str(literal))
-    if not match:
-        return False
-    numbers = [int(g) for g in match.groups() if g and g[0].isdigit()]
-    if literal.datatype == XSD.date:
-        month, day = numbers
-        year = int(str(literal).lstrip("-")[:4])
-        try:
-            date(year, month, day)
-        except ValueError:
-            return False
-    elif literal.datatype == XSD.gMonthDay:
-        month, day = numbers
-        try:
-            date(2000, month, day)  # a leap year, so --02-29 is allowed as XSD allows it
-        except ValueError:
-            return False
-    elif literal.datatype == XSD.gYearMonth:
-        return 1 <= numbers[0] <= 12
-    return True
+    try:
+        return typed_literal(value, range_, ctx.language)
+    except ValueError as exc:
+        raise ctx.error(f"{key}: {exc}", line=line, fact=fact) from None
 
 
 def _check_references(ctx):

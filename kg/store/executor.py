@@ -26,9 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, QueryError
+from kg.errors import KGError, QueryError, where
 from kg.namespaces import PREFIXES
-from kg.web.named_queries import where
 
 
 class QueryTimeout(KGError):

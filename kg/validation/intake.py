@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
@@ -37,8 +38,8 @@ from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, i
 from kg.sources.ontology import Vocabulary
 from kg.validation.report import ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
-from kg.validation.validate import SOURCE_GRAPHS, Validator, mentioned_entities
-from kg.wikidata.wikibase import BEST_RANK_REPAIR, Curation
+from kg.validation.neighbourhood import SOURCE_GRAPHS, mentioned_entities
+from kg.validation.validate import Validator
 
 RDF_FORMATS = {
     ".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld",
@@ -137,26 +138,36 @@ def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Cand
     raise BadRequest("give a mapping (.yaml) and its text (.txt), or one RDF file (.ttl, .jsonld, .nt, .rdf)")
 
 
+class DerivedView(Protocol):
+    """A graph derived from the stated sources that must change with them (the Wikibase view of
+    :mod:`kg.wikidata.wikibase`). Intake is given one instead of importing it, so validation
+    does not depend on the views built beside it."""
+
+    repair: str | None
+    """A SPARQL update to run after a source's part of the view was added, or None."""
+
+    def view(self, stated: list[Graph], reference: Graph, ontology: Graph) -> Graph: ...
+
+
 class Intake:
     """Checks and accepts sources for one store and one ``accepted/`` folder."""
 
     def __init__(self, store: ox.Store, validator: Validator, vocabulary: Vocabulary, accepted_dir: Path,
-                 curation: Curation = Curation()):
+                 derived: DerivedView | None = None):
         self.store = store
         self.validator = validator
         self.vocabulary = vocabulary
         self.accepted_dir = Path(accepted_dir)
-        self.curation = curation
+        self.derived = derived
         self.recover()
 
     @classmethod
     def from_folders(cls, store: ox.Store, ontology_dir: Path, shapes_dir: Path, accepted_dir: Path,
-                     curation_dir: Path | None = None) -> "Intake":
-        """Load the ontology, shapes and curation from their folders; one way to make an intake
-        for the CLI and the server."""
+                     derived: DerivedView | None = None) -> "Intake":
+        """Load the ontology and shapes from their folders; one way to make an intake for the CLI
+        and the server."""
         validator = Validator.from_folders(Path(ontology_dir), Path(shapes_dir))
-        curation = Curation.from_folder(curation_dir) if curation_dir else Curation()
-        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir, curation)
+        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir, derived)
 
     def known(self) -> set:
         """Entities the store knows: the reference data."""
@@ -206,14 +217,16 @@ class Intake:
         return loaded
 
     def _add(self, graphs) -> None:
-        """Add a source's graphs and its part of the Wikibase view in one transaction."""
+        """Add a source's graphs and its part of the derived view in one transaction."""
         reference = read_graphs(self.store, [str(AUTHORITY_GRAPH)])
         for graph in graphs:
             if graph.identifier == AUTHORITY_GRAPH:
                 reference += graph
         stated = [g for g in graphs if str(g.identifier).startswith(str(GRAPH["source/"]))]
-        add_graphs(self.store, [*graphs, self.curation.view(stated, reference, self.validator.ontology)])
-        self.store.update(BEST_RANK_REPAIR)
+        derived = [self.derived.view(stated, reference, self.validator.ontology)] if self.derived else []
+        add_graphs(self.store, [*graphs, *derived])
+        if self.derived is not None and self.derived.repair:
+            self.store.update(self.derived.repair)
         self.store.flush()
 
     def _refuse_duplicate(self, candidate: Candidate) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from kg.errors import BadRequest, NotFound, QueryError
+from kg.errors import BadRequest, NotFound, QueryError, where
 from kg.namespaces import PREFIXES
 
 PARAM_TYPES = {"iri", "string", "integer", "date"}
@@ -173,16 +173,6 @@ def execute(store: ox.Store, text: str, substitutions: dict | None = None, *, da
         )
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
-
-
-def where(message: str) -> str:
-    """Spell out Oxigraph's ``error at 1:25`` position as line and column.
-
-    >>> where("error at 2:7: expected '}'")
-    "line 2, column 7: expected '}'"
-    """
-    match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?: (.*)", message, re.S)
-    return f"line {match[1]}, column {match[2]}: {match[3]}" if match else message
 
 
 def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None):

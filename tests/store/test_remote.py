@@ -23,7 +23,7 @@ from kg.store.remote import RemoteStore, RemoteStoreError, bind
 from kg.bench.server_process import free_port
 from kg.store.embedded import load_graphs, open_store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EX = "http://example.org/"
 
 

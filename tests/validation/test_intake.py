@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import Project, build
+from kg.sources.project import Project
+from kg.build import build
 from kg.errors import BadRequest
+from kg.wikidata.curation import Curation
 from kg.validation.intake import Conflict, Intake, Rejected, from_rdf, read_files
 from kg.namespaces import source_graph
 from kg.store.embedded import graph_names
-from kg.validation.validate import SOURCE_GRAPHS, Validator
+from kg.validation.neighbourhood import SOURCE_GRAPHS
+from kg.validation.validate import Validator
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 CASES = sorted(p for p in (HERE / "cases" / "sources").iterdir() if p.is_dir())
 BASE = "https://w3id.org/sco-rats/"
 
@@ -27,7 +30,7 @@ def validator(project):
 
 @pytest.fixture
 def intake(writable_store, validator, vocabulary, tmp_path):
-    return Intake(writable_store, validator, vocabulary, tmp_path / "accepted")
+    return Intake(writable_store, validator, vocabulary, tmp_path / "accepted", Curation())
 
 
 def quads(store):
@@ -184,7 +187,7 @@ def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vo
     partial = build(Project(root)).dataset
     load_graphs(store, partial.graphs())
     refresh_default_graph(store)
-    intake = Intake(store, validator, vocabulary, tmp_path / "accepted")
+    intake = Intake(store, validator, vocabulary, tmp_path / "accepted", Curation())
     intake.add(from_mapping(texts["mapping"], texts["text"], source_id=held_back, vocabulary=vocabulary,
                             known=intake.known(), name="mapping.yaml"))
     full = ox.Store()  # the seeds with nothing held back, through the store so literals compare canonically
@@ -195,7 +198,7 @@ def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vo
 
 
 def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, validator, vocabulary, tmp_path):
-    from kg.wikidata.wikibase import BEST_RANK_REPAIR, Curation, load_preferences
+    from kg.wikidata.curation import BEST_RANK_REPAIR, Curation, load_preferences
 
     curation_file = tmp_path / "preferred.yaml"
     curation_file.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n"

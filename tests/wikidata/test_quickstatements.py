@@ -85,7 +85,8 @@ def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp
 
     from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
     from kg.wikidata.quickstatements import export
-    from kg.wikidata.wikibase import Curation, item
+    from kg.wikidata.curation import Curation
+    from kg.wikidata.wikibase import item
 
     (tmp_path / "qids.yaml").write_text(
         "- entity: https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a\n  qid: Q900000002\n  note: test batch\n"
@@ -111,7 +112,7 @@ def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp
 ])
 def test_a_bad_qid_entry_is_refused_with_its_number(tmp_path, text, message):
     from kg.errors import BadRequest
-    from kg.wikidata.wikibase import load_qids
+    from kg.wikidata.curation import load_qids
 
     (tmp_path / "qids.yaml").write_text(text)
     with pytest.raises(BadRequest, match=message):

@@ -11,7 +11,7 @@ import pytest
 from kg.web import named_queries as q
 from kg.errors import BadRequest, NotFound, QueryError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 QUERIES = q.load_queries(ROOT / "queries")
 BASE = "https://w3id.org/sco-rats/"
 

@@ -13,7 +13,7 @@ from rdflib.namespace import SH
 
 from kg.validation.validate import validate
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 EX = Namespace("urn:example:")
 
 

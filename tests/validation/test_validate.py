@@ -13,7 +13,8 @@ from kg.validation.intake import from_mapping
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
 from kg.store.embedded import add_graphs, default_graph_quads, open_store
 from kg.bench.synthetic import plans, source
-from kg.validation.validate import Validator, closure
+from kg.validation.neighbourhood import closure
+from kg.validation.validate import Validator
 
 BASE = "https://w3id.org/sco-rats/"
 
@@ -68,7 +69,7 @@ def test_html_escapes_quotes(seed_report):
 
 
 CONSISTENCY = "https://w3id.org/sco-rats/shapes#"  # consistency shapes are named; per-source ones are not
-CASES = sorted(p for p in (Path(__file__).resolve().parent / "cases" / "sources").iterdir() if p.is_dir())
+CASES = sorted(p for p in (Path(__file__).resolve().parents[1] / "cases" / "sources").iterdir() if p.is_dir())
 
 
 def finding_key(f):
@@ -122,7 +123,7 @@ def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabula
 def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validator, built, vocabulary):
     """Three times more sources about other meetings of the same series, in the same city: the
     same neighbourhood (the series and the city are shared by every meeting, yet no key)."""
-    from kg.validation.validate import neighbourhood
+    from kg.validation.neighbourhood import neighbourhood
 
     near = list(plans(40, seed=3, editions=10, plant_every=1000))
     far = [replace(p, index=p.index + 1000, edition=p.edition + 10)
@@ -148,7 +149,6 @@ def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validato
 def test_closure_reads_only_the_evidence_asked_for():
     """Each statement's evidence, with its target and source; with ``evidence_of``, only the
     evidence of statements with those predicates; never the evidence of a type."""
-    from kg.validation.validate import closure
 
     rats, rdf, oa = BASE + "ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/ns/oa#"
     meeting = ox.NamedNode(BASE + "meeting/m")

@@ -15,7 +15,7 @@ from kg.web.named_queries import load_queries
 from kg.wikidata.wdqs import rewrite_label_service
 from kg.wikidata.wikibase import KGWD, P, PR, PROV, PS, PSV, WDT, WIKIBASE, WIKIBASE_GRAPH, _quantity, item, wikibase_graph
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 M8 = KGWD["meeting-rats-conference-8"]
 
 
@@ -149,7 +149,7 @@ def test_other_services_stay_refused(client):
 
 
 def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
-    from kg.wikidata.wikibase import load_preferences
+    from kg.wikidata.curation import load_preferences
 
     cases = ROOT / "tests" / "cases" / "sources"
     known = set(built.dataset.graph(AUTHORITY_GRAPH).subjects())
@@ -169,7 +169,7 @@ def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
 
 def test_a_bad_curation_entry_is_refused(tmp_path):
     from kg.errors import BadRequest
-    from kg.wikidata.wikibase import load_preferences
+    from kg.wikidata.curation import load_preferences
 
     curation = tmp_path / "preferred.yaml"
     curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n  property: P580\n")

@@ -9,12 +9,13 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.validation.intake import from_mapping
-from kg.validation.native_shacl import compile_core, compile_shapes, evidence_read, join_keys, read_predicates, run_core
+from kg.validation.native_shacl import compile_core, compile_shapes, run_core
+from kg.validation.shape_reading import evidence_read, join_keys, read_predicates
 from kg.namespaces import AUTHORITY_GRAPH, RATS
 from kg.store.embedded import default_graph_quads, quads_of, read_graphs
 from kg.validation.validate import Validator, validate
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 CASES = sorted(p for p in (HERE / "cases" / "sources").iterdir() if p.is_dir())
 
 

@@ -63,12 +63,12 @@ def test_byte_budget_and_off_switch():
 def test_the_front_gives_back_the_same_response_without_entering_flask(writable_client, monkeypatch):
     headers = {"Accept": "application/sparql-results+json", "Origin": "https://example.org"}
     first = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
-    import server
+    from kg.web import sparql
 
     def must_not_run(*args, **kwargs):
         raise AssertionError("a repeated request entered the view")
 
-    monkeypatch.setattr(server, "_answer", must_not_run)
+    monkeypatch.setattr(sparql, "answer", must_not_run)
     second = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
     assert second.data == first.data and second.headers["X-Cache"] == "hit"
     assert second.headers["Access-Control-Allow-Origin"] == first.headers["Access-Control-Allow-Origin"]

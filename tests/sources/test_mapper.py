@@ -15,12 +15,12 @@ import pytest
 from rdflib import XSD, Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from kg.build import load_authority
+from kg.sources.project import load_authority
 from kg.errors import BadRequest
 from kg.sources.mapper import map_source
 from kg.namespaces import OA, RATS, source_iri
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]
 CASES = sorted(p for p in (HERE / "cases" / "mapper").iterdir() if p.is_dir())
 GOLDEN = HERE / "golden"
 

@@ -10,7 +10,7 @@ import pytest
 
 from kg.wikidata.reconcile import normalise
 
-SCHEMAS = json.loads((Path(__file__).parent / "schemas" / "reconciliation-0.2.json").read_text())
+SCHEMAS = json.loads((Path(__file__).resolve().parents[1] / "schemas" / "reconciliation-0.2.json").read_text())
 
 
 def conforms(document, definition: str) -> None:

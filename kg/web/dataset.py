@@ -1,0 +1,67 @@
+"""The dataset as a whole: health, the VoID description, the Graph Store Protocol's read side, dumps."""
+
+from __future__ import annotations
+
+import gzip
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from kg.errors import BadRequest, NotFound
+from kg.store.embedded import dump as dump_store
+from kg.web import protocol
+from kg.web.common import state
+from kg.web.negotiation import rdf_response, triples_response
+
+blueprint = Blueprint("dataset", __name__)
+
+DUMPS = {"dataset.nq.gz": (ox.RdfFormat.N_QUADS, "application/n-quads+gzip"),
+         "dataset.trig.gz": (ox.RdfFormat.TRIG, "application/trig+gzip")}
+
+
+@blueprint.route("/health")
+def health():
+    """Report that the store answers."""
+    return jsonify({"ok": True, "quads": len(state()["store"])})
+
+
+@blueprint.route("/.well-known/void")
+def void():
+    """The VoID description of the dataset."""
+    dumps = {name: url_for("dataset.dump", name=name, _external=True) for name in DUMPS}
+    return rdf_response(protocol.void_description(
+        state()["store"], base_url=url_for("pages.index", _external=True),
+        sparql_url=url_for("sparql.sparql", _external=True), dumps=dumps))
+
+
+@blueprint.route("/rdf-graphs", methods=["GET", "HEAD"])
+def graph_store():
+    """The read side of the SPARQL 1.1 Graph Store Protocol: ``?graph=IRI`` or ``?default``."""
+    store = state()["store"]
+    if "default" in request.args and "graph" not in request.args:
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, None)]
+    elif request.args.get("graph") and "default" not in request.args:
+        try:
+            name = ox.NamedNode(request.args["graph"])
+        except ValueError:
+            raise BadRequest(f"graph must be an absolute IRI, not {request.args['graph']!r}") from None
+        if name not in set(store.named_graphs()):
+            raise NotFound(f"no graph {name.value} in this store")
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, name)]
+    else:
+        raise BadRequest("give exactly one of ?graph=IRI or ?default",
+                         link="https://www.w3.org/TR/sparql11-http-rdf-update/")
+    return triples_response(triples)
+
+
+@blueprint.route("/dumps/<name>")
+def dump(name: str):
+    """The whole dataset, gzipped, as N-Quads or TriG."""
+    if name not in DUMPS:
+        raise NotFound(f"no dump {name!r}; available: {', '.join(DUMPS)}")
+    fmt, mime = DUMPS[name]
+    body = gzip.compress(dump_store(state()["store"], fmt), mtime=0)
+    response = Response(body, content_type=mime)
+    response.headers["Content-Encoding"] = "identity"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return response

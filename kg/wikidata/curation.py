@@ -1,0 +1,124 @@
+"""Curators' decisions for the Wikibase view, read from ``curation/``.
+
+``preferred.yaml`` prefers one of several disagreeing values (it gets preferred rank, with the
+reason, and alone gives the truthy ``wdt:`` triple); ``qids.yaml`` records the QIDs that a
+QuickStatements batch created, so the next export links them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.errors import BadRequest
+from kg.namespaces import BASE, GRAPH, WIKIBASE_PREFIXES
+from kg.sources.yamlfile import load_yaml
+from kg.wikidata.wikibase import KGWD, item, wikibase_graph
+
+
+@dataclass(frozen=True)
+class Preference:
+    """A curator's choice of the preferred value of a property of an item, with the reason."""
+
+    item: URIRef
+    property: str
+    value: str
+    reason: str
+
+
+def load_preferences(path) -> list[Preference]:
+    """Read ``curation/preferred.yaml``: a list of ``{item, property, value, reason}``."""
+    preferences = []
+    for _, entry in _curation_entries(path, ("item", "property", "value", "reason")):
+        target = entry["item"]
+        preferences.append(Preference(item(URIRef(target)) if target.startswith(BASE) and not target.startswith(str(KGWD))
+                                      else URIRef(target), entry["property"], entry["value"], entry["reason"]))
+    return preferences
+
+
+def _curation_entries(path, keys: tuple[str, ...]):
+    """Yield the entries of a curation file, each a mapping with every one of ``keys``.
+
+    :raises BadRequest: naming the file and the entry's number, for anything else.
+    """
+
+
+    path = Path(path)
+    if not path.exists():
+        return
+    entries = load_yaml(path.read_text(encoding="utf-8"), name=str(path)) or []
+    if not isinstance(entries, list):
+        raise BadRequest(f"{path}: expected a list of {{{', '.join(keys)}}} entries")
+    for number, entry in enumerate(entries, start=1):
+        missing = [k for k in keys if not (isinstance(entry, dict) and entry.get(k))]
+        if missing:
+            raise BadRequest(f"{path}, entry {number}: missing {', '.join(missing)}")
+        yield number, entry
+
+
+QID = re.compile(r"Q[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class Curation:
+    """What curators decided for the Wikibase view: preferred values and recorded QIDs."""
+
+    preferences: tuple[Preference, ...] = ()
+    qids: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_folder(cls, folder) -> "Curation":
+        """Read ``preferred.yaml`` and ``qids.yaml`` from the curation folder (either may be absent)."""
+
+        folder = Path(folder)
+        return cls(tuple(load_preferences(folder / "preferred.yaml")), load_qids(folder / "qids.yaml"))
+
+    def view(self, sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
+        """The Wikibase view of ``sources`` with these decisions applied."""
+        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids)
+
+    @property
+    def repair(self) -> str:
+        """What intake runs after adding one source's view (:data:`BEST_RANK_REPAIR`)."""
+        return BEST_RANK_REPAIR
+
+
+BEST_RANK_REPAIR = f"""
+PREFIX wikibase: <{WIKIBASE_PREFIXES["wikibase"]}>
+DELETE {{ GRAPH <{GRAPH["wikibase"]}> {{ ?statement a wikibase:BestRank . ?item ?wdt ?value }}
+         ?statement a wikibase:BestRank . ?item ?wdt ?value }}
+WHERE {{ GRAPH <{GRAPH["wikibase"]}> {{
+  ?property wikibase:claim ?p ; wikibase:directClaim ?wdt ; wikibase:statementProperty ?ps .
+  ?item ?p ?statement . ?statement wikibase:rank wikibase:NormalRank ; a wikibase:BestRank ; ?ps ?value .
+  ?item ?p ?preferred . ?preferred wikibase:rank wikibase:PreferredRank .
+  FILTER NOT EXISTS {{ ?preferred ?ps ?value }}
+}} }}"""
+"""Wikidata's best-rank rule after views were merged: where a group of statements has a
+preferred one, normal-rank statements are not best rank and give no truthy ``wdt:`` triple.
+The view of one new source cannot know this by itself, so intake runs this after adding it."""
+
+
+def load_qids(path) -> dict[URIRef, str]:
+    """Read ``curation/qids.yaml``: QIDs a curator recorded for entities of this graph.
+
+    Items made by a QuickStatements batch get their QIDs only once the batch has run; recorded
+    here, they link the local item with ``owl:sameAs``, so the next export addresses it by QID and
+    can write the statements that point at it (``S248`` for a source, a series, a role).
+    Each entry is ``{entity, qid, note}``: an entity IRI of this graph, the QID, and where it
+    comes from (a batch, a search by hand).
+    """
+
+    qids: dict[URIRef, str] = {}
+    for number, entry in _curation_entries(path, ("entity", "qid", "note")):
+        entity, qid = str(entry["entity"]), str(entry["qid"])
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{path}, entry {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if not QID.fullmatch(qid):
+            raise BadRequest(f"{path}, entry {number}: {qid!r} is not a QID (Q followed by digits)")
+        if URIRef(entity) in qids and qids[URIRef(entity)] != qid:
+            raise BadRequest(f"{path}, entry {number}: {entity} already has {qids[URIRef(entity)]}")
+        qids[URIRef(entity)] = qid
+    return qids
