@@ -10,7 +10,7 @@ SHACL's class targets do) and let Oxigraph evaluate it over the whole data at on
 
 The results are written as a SHACL validation report graph with the same fields pySHACL
 writes (focus node, path, value, severity, source shape and constraint, message);
-``tests/test_native_shacl.py`` checks both engines give the same results. Messages render
+``tests/validation/test_native_shacl.py`` checks both engines give the same results. Messages render
 IRIs by their labels (``member``) where pySHACL prints the IRI.
 """
 

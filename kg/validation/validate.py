@@ -13,7 +13,7 @@ A new source is checked against the *neighbourhood* it touches, not the whole gr
 entities it names, the nodes sharing the values of a shape's join key with one of its
 nodes (the same meeting and state, the same series and start date), and the evidence and
 source records of those. The consistency shapes look no further than that, so the findings
-for those entities are the same as a whole-graph validation gives (``tests/test_validate.py`` checks this on a
+for those entities are the same as a whole-graph validation gives (``tests/validation/test_validate.py`` checks this on a
 generated graph with planted contradictions).
 
 Shapes targeting a class also reach its subclasses (a ``CouncilMeeting`` is a ``Meeting``):
@@ -114,7 +114,7 @@ def with_types(data: Graph, ontology: Graph) -> Graph:
 ENGINES = ("oxigraph", "pyshacl")
 """How the shapes run: compiled to Oxigraph queries (``kg/validation/native_shacl.py``, fast, on the
 store itself), or by pySHACL (the reference engine). Both give the same findings;
-``tests/test_native_shacl.py`` checks it."""
+``tests/validation/test_native_shacl.py`` checks it."""
 
 
 @dataclass(frozen=True)
