@@ -2,7 +2,9 @@
 
 ``preferred.yaml`` prefers one of several disagreeing values (it gets preferred rank, with the
 reason, and alone gives the truthy ``wdt:`` triple); ``qids.yaml`` records the QIDs that a
-QuickStatements batch created, so the next export links them.
+QuickStatements batch created or that reconciliation found, so the next export links them;
+``new-items.yaml`` lists the entities a curator has checked are not on Wikidata yet: only
+those are created by a QuickStatements export (any other item would risk a duplicate).
 """
 
 from __future__ import annotations
@@ -68,17 +70,28 @@ class Curation:
 
     preferences: tuple[Preference, ...] = ()
     qids: dict = field(default_factory=dict)
+    new_items: dict = field(default_factory=dict)
 
     @classmethod
     def from_folder(cls, folder) -> "Curation":
-        """Read ``preferred.yaml`` and ``qids.yaml`` from the curation folder (either may be absent)."""
+        """Read ``preferred.yaml``, ``qids.yaml`` and ``new-items.yaml`` from the curation folder
+        (any may be absent).
+
+        :raises BadRequest: for an entity both marked new and given a QID.
+        """
 
         folder = Path(folder)
-        return cls(tuple(load_preferences(folder / "preferred.yaml")), load_qids(folder / "qids.yaml"))
+        qids = load_qids(folder / "qids.yaml")
+        new_items = load_new_items(folder / "new-items.yaml")
+        both = sorted(str(e) for e in set(qids) & set(new_items))
+        if both:
+            raise BadRequest(f"{folder / 'new-items.yaml'}: {', '.join(both)} already has a QID in qids.yaml; "
+                             "an item on Wikidata is not new")
+        return cls(tuple(load_preferences(folder / "preferred.yaml")), qids, new_items)
 
     def view(self, sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
         """The Wikibase view of ``sources`` with these decisions applied."""
-        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids)
+        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids, self.new_items)
 
     @property
     def repair(self) -> str:
@@ -122,3 +135,23 @@ def load_qids(path) -> dict[URIRef, str]:
             raise BadRequest(f"{path}, entry {number}: {entity} already has {qids[URIRef(entity)]}")
         qids[URIRef(entity)] = qid
     return qids
+
+
+def load_new_items(path) -> dict[URIRef, str]:
+    """Read ``curation/new-items.yaml``: entities a curator has checked are not on Wikidata.
+
+    Each entry is ``{entity, note}``: an entity IRI of this graph and how the curator checked
+    (a reconciliation run in OpenRefine with no match, a search on Wikidata by hand). Only these
+    entities are created by a QuickStatements export; every other entity without a QID goes to
+    the reconciliation list (``kg export reconcile-csv``) instead.
+    """
+
+    new: dict[URIRef, str] = {}
+    for number, entry in _curation_entries(path, ("entity", "note")):
+        entity = str(entry["entity"])
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{path}, entry {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if URIRef(entity) in new:
+            raise BadRequest(f"{path}, entry {number}: {entity} is listed twice")
+        new[URIRef(entity)] = str(entry["note"])
+    return new
