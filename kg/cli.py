@@ -299,6 +299,23 @@ def export_command(kind, entity, output, store_path):
                    "and export again", err=True)
 
 
+@cli.command("record-qids")
+@click.argument("reconciled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default=None, help="Where the QIDs come from (default: the file's name and today's date).")
+@root_option
+@reports_errors
+def record_qids_command(reconciled, note, root):
+    """Record in curation/qids.yaml the QIDs of a reconciled list (columns entity and qid)."""
+    from datetime import date
+
+    from kg.wikidata.curation import read_reconciled, record_qids
+
+    found = read_reconciled(reconciled.read_text(encoding="utf-8"), name=str(reconciled))
+    added = record_qids(Project(root).curation / "qids.yaml", found,
+                        note or f"reconciled in OpenRefine ({reconciled.name}, {date.today().isoformat()})")
+    click.echo(f"recorded {added} new QID(s) of {len(found)} in curation/qids.yaml; run kg build to link them", err=True)
+
+
 @cli.command("bench")
 @click.option("--size", "sizes", default=[10_000], show_default=True, type=click.IntRange(min=1000), multiple=True,
               help="About how many quads to generate; give it several times to see how figures grow.")

@@ -155,3 +155,71 @@ def load_new_items(path) -> dict[URIRef, str]:
             raise BadRequest(f"{path}, entry {number}: {entity} is listed twice")
         new[URIRef(entity)] = str(entry["note"])
     return new
+
+
+def read_reconciled(text: str, *, name: str) -> dict[URIRef, str]:
+    """Read the QIDs a reconciliation found: a CSV with an ``entity`` column (as
+    ``kg export reconcile-csv`` writes it) and a ``qid`` column (in OpenRefine, a column added
+    from the matched cells, ``cell.recon.match.id``). Rows with an empty ``qid`` are skipped.
+
+    :raises BadRequest: naming ``name`` and the row, for a missing column, a bad QID or an entity
+        given two QIDs.
+    """
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("entity", "qid") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise BadRequest(f"{name}: no {' or '.join(missing)} column (found: {', '.join(reader.fieldnames or [])})")
+    found: dict[URIRef, str] = {}
+    for number, row in enumerate(reader, start=2):
+        entity, qid = (row["entity"] or "").strip(), (row["qid"] or "").strip()
+        if not qid:
+            continue
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{name}, row {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if not QID.fullmatch(qid):
+            raise BadRequest(f"{name}, row {number}: {qid!r} is not a QID (Q followed by digits)")
+        if found.get(URIRef(entity), qid) != qid:
+            raise BadRequest(f"{name}, row {number}: {entity} already has {found[URIRef(entity)]} above")
+        found[URIRef(entity)] = qid
+    return found
+
+
+def record_qids(path, found: dict[URIRef, str], note: str) -> int:
+    """Add the QIDs ``found`` to ``curation/qids.yaml`` in its format (the file's comments kept);
+    return how many were new.
+
+    :raises BadRequest: for an entity the file gives another QID, or one marked new in
+        ``new-items.yaml`` beside it (an item on Wikidata is not new).
+    """
+    path = Path(path)
+    recorded = load_qids(path)
+    new_items = load_new_items(path.parent / "new-items.yaml")
+    for entity, qid in found.items():
+        if recorded.get(entity, qid) != qid:
+            raise BadRequest(f"{path}: {entity} already has {recorded[entity]}, not {qid}; correct the file by hand")
+        if entity in new_items:
+            raise BadRequest(f"{path.parent / 'new-items.yaml'}: {entity} is marked new but has {qid} on Wikidata")
+    added = {e: q for e, q in found.items() if e not in recorded}
+    if not added:
+        return 0
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = [line for line in text.splitlines() if line.strip() != "[]"]  # the empty list gives way to entries
+    for entity, qid in sorted(added.items()):
+        lines += [f"- entity: {entity}", f"  qid: {qid}", f"  note: {_yaml_scalar(note)}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_qids(path)  # the file still reads
+    return len(added)
+
+
+def _yaml_scalar(text: str) -> str:
+    """A YAML double-quoted scalar.
+
+    >>> _yaml_scalar('reconciled in OpenRefine: "Kabul"')
+    '"reconciled in OpenRefine: \\\\"Kabul\\\\""'
+    """
+    import json
+
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)

@@ -8,7 +8,7 @@ import io
 import re
 
 import pytest
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
 from kg.wikidata.curation import Curation
@@ -242,3 +242,63 @@ def test_an_entity_cannot_be_both_new_and_on_wikidata(tmp_path):
     curation_folder(tmp_path, [BASE + "city/kabul"], {BASE + "city/kabul": "Q900000099"})
     with pytest.raises(BadRequest, match="city/kabul already has a QID"):
         Curation.from_folder(tmp_path)
+
+
+def _reconciled(store, found: dict[str, str]) -> str:
+    """The reconciliation list as OpenRefine gives it back: a qid column added from the matches."""
+    rows = list(csv.DictReader(io.StringIO(render_export(store, "reconcile-csv")[0])))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, RECONCILE_COLUMNS + ["qid"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "qid": found.get(row["entity"], "")})
+    return out.getvalue()
+
+
+def test_the_qids_a_reconciliation_finds_are_recorded_in_qids_yaml(store, built, runner, tmp_path):
+    from pathlib import Path
+
+    from kg.cli import cli
+    from kg.wikidata.curation import load_qids
+
+    (tmp_path / "curation").mkdir()
+    shipped = (Path(__file__).resolve().parents[2] / "curation" / "qids.yaml").read_text()
+    (tmp_path / "curation" / "qids.yaml").write_text(shipped)
+    found = {BASE + "city/kabul": "Q900000031", BASE + "document/un-charter": "Q900000032"}
+    (tmp_path / "reconciled.csv").write_text(_reconciled(store, found))
+    result = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "curation" / "qids.yaml").read_text()
+    assert text.startswith(shipped.split("\n[]")[0])  # the file's own comments stay
+    assert {str(e): q for e, q in load_qids(tmp_path / "curation" / "qids.yaml").items()} == found
+    again = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
+    assert again.exit_code == 0 and (tmp_path / "curation" / "qids.yaml").read_text() == text  # nothing twice
+    view = curated_view(built, tmp_path / "curation")
+    assert (item(URIRef(BASE + "city/kabul")), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q900000031")) in view
+    assert item(URIRef(BASE + "city/kabul")) not in export(view).unlinked  # linked now: no longer to reconcile
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("entity,name\nhttps://w3id.org/sco-rats/city/kabul,Kabul\n", "no qid column"),
+    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,5838\n", "row 2: '5838' is not a QID"),
+    ("entity,qid\nKabul,Q900000031\n", "row 2: 'Kabul' is not an entity IRI"),
+    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,Q900000031\nhttps://w3id.org/sco-rats/city/kabul,Q900000032\n",
+     "row 3: .* already has Q900000031 above"),
+])
+def test_a_bad_reconciled_list_is_refused_with_its_row(tmp_path, rows, message):
+    from kg.errors import BadRequest
+    from kg.wikidata.curation import read_reconciled
+
+    with pytest.raises(BadRequest, match=f"reconciled.csv.*{message}"):
+        read_reconciled(rows, name="reconciled.csv")
+
+
+def test_a_recorded_qid_is_never_silently_changed(tmp_path):
+    from kg.errors import BadRequest
+    from kg.wikidata.curation import record_qids
+
+    curation_folder(tmp_path, [BASE + "city/turkestan"], {BASE + "city/kabul": "Q900000031"})
+    with pytest.raises(BadRequest, match="city/kabul already has Q900000031, not Q900000033"):
+        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/kabul"): "Q900000033"}, "n")
+    with pytest.raises(BadRequest, match="city/turkestan is marked new but has Q900000034"):
+        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/turkestan"): "Q900000034"}, "n")
