@@ -68,6 +68,18 @@ def test_every_line_of_every_export_follows_both_grammars(store, curated):
             assert [error for line in text.splitlines() for error in v1_line_errors(line)] == [], name
 
 
+def test_every_single_item_export_follows_both_grammars(curated):
+    from kg.wikidata.quickstatements import local_items
+
+    exported = 0
+    for local in local_items(curated):
+        result = export(curated, local)
+        exported += bool(result.blocks)
+        assert [e for line in result.to_v1().splitlines() for e in v1_line_errors(line)] == [], local
+        assert csv_errors(result.to_csv()) == [], local
+    assert exported >= 20
+
+
 @pytest.mark.parametrize("line, reason", [
     ('LAST\tP1114\t160[161,1600]\tS1683\ten:"More than 160 participants"', "Unknown V1 value format"),
     ("Q1\tP1114\t2.5E+4", "Unknown V1 value format"),
