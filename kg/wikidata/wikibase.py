@@ -159,7 +159,8 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
 
 
 PROPERTY_LABELS = {"P31": "instance of", "P710": "participant", "P463": "member of", "P39": "position held",
-                   "P2868": "subject has role", "P3831": "object has role", "P1480": "sourcing circumstances", "P1114": "quantity", "P518": "applies to part",
+                   "P2868": "subject has role", "P3831": "object has role", "P1480": "sourcing circumstances",
+                   "P1114": "quantity", "P518": "applies to part",
                    "P248": "stated in", "P577": "publication date", "P854": "reference URL", "P1683": "quotation"}
 
 

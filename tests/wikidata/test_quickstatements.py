@@ -209,6 +209,8 @@ def test_unlinked_items_are_listed_for_reconciliation(store):
         assert BASE + unlinked in by_entity, unlinked
     assert by_entity[BASE + "document/un-charter"]["name"] == "Charter of the United Nations"
     assert by_entity[BASE + "meeting/rats-conference/8"]["type"] == "scientific-practical conference"
+    assert by_entity[BASE + "city/kabul"]["type"] == "city"  # no source states it: the entity's own class
+    assert by_entity[ONTOLOGY + "observer"]["type"] == "role"
     assert not any(row["entity"].endswith("/state/india") for row in rows)  # India has a QID
     assert all(row["entity"].startswith(BASE) and row["item"] for row in rows)
 
