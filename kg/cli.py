@@ -276,13 +276,14 @@ def add_source_command(files, accept_violations, reason, format_, store_path, ro
 
 
 @cli.command("export")
-@click.argument("kind", type=click.Choice(["quickstatements", "qs-csv", "wikibase"]))
+@click.argument("kind", type=click.Choice(["quickstatements", "qs-csv", "wikibase", "reconcile-csv"]))
 @click.option("--entity", default=None, help="Only this item (a local item IRI or one of our entity IRIs).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @store_option
 @reports_errors
 def export_command(kind, entity, output, store_path):
-    """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle)."""
+    """Export the Wikibase view: QuickStatements V1 (TAB), QuickStatements CSV, or Wikibase RDF (Turtle);
+    reconcile-csv lists the items an export leaves out (no QID, not marked new), for OpenRefine."""
     from kg.wikidata.exports import render_export
 
     store = open_store(store_path or default_store_location(), read_only=True)
@@ -292,8 +293,27 @@ def export_command(kind, entity, output, store_path):
     else:
         click.echo(text, nl=False)
     if skipped:
-        click.echo(f"{skipped} statement(s) left out: their value (or a membership's role) is an item without a QID; "
-                   "record the QIDs of items a batch created in curation/qids.yaml and export again", err=True)
+        click.echo(f"{skipped} statement(s) left out: their item, their value or a qualifier (a role, \"more than\") "
+                   "is an item without a QID that no curator marked new; reconcile them (kg export reconcile-csv), "
+                   "record the QIDs in curation/qids.yaml or mark new items in curation/new-items.yaml, "
+                   "and export again", err=True)
+
+
+@cli.command("record-qids")
+@click.argument("reconciled", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default=None, help="Where the QIDs come from (default: the file's name and today's date).")
+@root_option
+@reports_errors
+def record_qids_command(reconciled, note, root):
+    """Record in curation/qids.yaml the QIDs of a reconciled list (columns entity and qid)."""
+    from datetime import date
+
+    from kg.wikidata.curation import read_reconciled, record_qids
+
+    found = read_reconciled(reconciled.read_text(encoding="utf-8"), name=str(reconciled))
+    added = record_qids(Project(root).curation / "qids.yaml", found,
+                        note or f"reconciled in OpenRefine ({reconciled.name}, {date.today().isoformat()})")
+    click.echo(f"recorded {added} new QID(s) of {len(found)} in curation/qids.yaml; run kg build to link them", err=True)
 
 
 @cli.command("bench")

@@ -2,7 +2,9 @@
 
 ``preferred.yaml`` prefers one of several disagreeing values (it gets preferred rank, with the
 reason, and alone gives the truthy ``wdt:`` triple); ``qids.yaml`` records the QIDs that a
-QuickStatements batch created, so the next export links them.
+QuickStatements batch created or that reconciliation found, so the next export links them;
+``new-items.yaml`` lists the entities a curator has checked are not on Wikidata yet: only
+those are created by a QuickStatements export (any other item would risk a duplicate).
 """
 
 from __future__ import annotations
@@ -68,17 +70,28 @@ class Curation:
 
     preferences: tuple[Preference, ...] = ()
     qids: dict = field(default_factory=dict)
+    new_items: dict = field(default_factory=dict)
 
     @classmethod
     def from_folder(cls, folder) -> "Curation":
-        """Read ``preferred.yaml`` and ``qids.yaml`` from the curation folder (either may be absent)."""
+        """Read ``preferred.yaml``, ``qids.yaml`` and ``new-items.yaml`` from the curation folder
+        (any may be absent).
+
+        :raises BadRequest: for an entity both marked new and given a QID.
+        """
 
         folder = Path(folder)
-        return cls(tuple(load_preferences(folder / "preferred.yaml")), load_qids(folder / "qids.yaml"))
+        qids = load_qids(folder / "qids.yaml")
+        new_items = load_new_items(folder / "new-items.yaml")
+        both = sorted(str(e) for e in set(qids) & set(new_items))
+        if both:
+            raise BadRequest(f"{folder / 'new-items.yaml'}: {', '.join(both)} already has a QID in qids.yaml; "
+                             "an item on Wikidata is not new")
+        return cls(tuple(load_preferences(folder / "preferred.yaml")), qids, new_items)
 
     def view(self, sources: list[Graph], reference: Graph, ontology: Graph) -> Graph:
         """The Wikibase view of ``sources`` with these decisions applied."""
-        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids)
+        return wikibase_graph(sources, reference, ontology, self.preferences, self.qids, self.new_items)
 
     @property
     def repair(self) -> str:
@@ -122,3 +135,91 @@ def load_qids(path) -> dict[URIRef, str]:
             raise BadRequest(f"{path}, entry {number}: {entity} already has {qids[URIRef(entity)]}")
         qids[URIRef(entity)] = qid
     return qids
+
+
+def load_new_items(path) -> dict[URIRef, str]:
+    """Read ``curation/new-items.yaml``: entities a curator has checked are not on Wikidata.
+
+    Each entry is ``{entity, note}``: an entity IRI of this graph and how the curator checked
+    (a reconciliation run in OpenRefine with no match, a search on Wikidata by hand). Only these
+    entities are created by a QuickStatements export; every other entity without a QID goes to
+    the reconciliation list (``kg export reconcile-csv``) instead.
+    """
+
+    new: dict[URIRef, str] = {}
+    for number, entry in _curation_entries(path, ("entity", "note")):
+        entity = str(entry["entity"])
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{path}, entry {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if URIRef(entity) in new:
+            raise BadRequest(f"{path}, entry {number}: {entity} is listed twice")
+        new[URIRef(entity)] = str(entry["note"])
+    return new
+
+
+def read_reconciled(text: str, *, name: str) -> dict[URIRef, str]:
+    """Read the QIDs a reconciliation found: a CSV with an ``entity`` column (as
+    ``kg export reconcile-csv`` writes it) and a ``qid`` column (in OpenRefine, a column added
+    from the matched cells, ``cell.recon.match.id``). Rows with an empty ``qid`` are skipped.
+
+    :raises BadRequest: naming ``name`` and the row, for a missing column, a bad QID or an entity
+        given two QIDs.
+    """
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("entity", "qid") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise BadRequest(f"{name}: no {' or '.join(missing)} column (found: {', '.join(reader.fieldnames or [])})")
+    found: dict[URIRef, str] = {}
+    for number, row in enumerate(reader, start=2):
+        entity, qid = (row["entity"] or "").strip(), (row["qid"] or "").strip()
+        if not qid:
+            continue
+        if not entity.startswith(BASE):
+            raise BadRequest(f"{name}, row {number}: {entity!r} is not an entity IRI of this graph ({BASE}...)")
+        if not QID.fullmatch(qid):
+            raise BadRequest(f"{name}, row {number}: {qid!r} is not a QID (Q followed by digits)")
+        if found.get(URIRef(entity), qid) != qid:
+            raise BadRequest(f"{name}, row {number}: {entity} already has {found[URIRef(entity)]} above")
+        found[URIRef(entity)] = qid
+    return found
+
+
+def record_qids(path, found: dict[URIRef, str], note: str) -> int:
+    """Add the QIDs ``found`` to ``curation/qids.yaml`` in its format (the file's comments kept);
+    return how many were new.
+
+    :raises BadRequest: for an entity the file gives another QID, or one marked new in
+        ``new-items.yaml`` beside it (an item on Wikidata is not new).
+    """
+    path = Path(path)
+    recorded = load_qids(path)
+    new_items = load_new_items(path.parent / "new-items.yaml")
+    for entity, qid in found.items():
+        if recorded.get(entity, qid) != qid:
+            raise BadRequest(f"{path}: {entity} already has {recorded[entity]}, not {qid}; correct the file by hand")
+        if entity in new_items:
+            raise BadRequest(f"{path.parent / 'new-items.yaml'}: {entity} is marked new but has {qid} on Wikidata")
+    added = {e: q for e, q in found.items() if e not in recorded}
+    if not added:
+        return 0
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = [line for line in text.splitlines() if line.strip() != "[]"]  # the empty list gives way to entries
+    for entity, qid in sorted(added.items()):
+        lines += [f"- entity: {entity}", f"  qid: {qid}", f"  note: {_yaml_scalar(note)}"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load_qids(path)  # the file still reads
+    return len(added)
+
+
+def _yaml_scalar(text: str) -> str:
+    """A YAML double-quoted scalar.
+
+    >>> _yaml_scalar('reconciled in OpenRefine: "Kabul"')
+    '"reconciled in OpenRefine: \\\\"Kabul\\\\""'
+    """
+    import json
+
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)

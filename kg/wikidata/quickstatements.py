@@ -1,24 +1,32 @@
 """QuickStatements exports of the Wikibase view: V1 commands (TAB form) and the CSV form.
 
-An item with a QID (verified in the authority data, or recorded by a curator in
-``curation/qids.yaml``) is addressed by it; any other item is made with ``CREATE`` and then
-addressed as ``LAST``. QuickStatements V1 can only refer to the item it just created, so a
-statement whose value is an item without a QID is left out and counted in
-:attr:`Export.skipped`; so is a membership (P463) whose role (P2868) has no QID, as without
-its role an observer would read as a member. Other qualifiers without a QID are dropped (a
-participant stays a participant without its role). Every statement carries its references:
-``S248`` stated in (the source's item, once it has a QID), ``S854`` the URL when known,
-``S577`` the publication date when known, ``S1683`` the quote (monolingual text).
+An export never creates a duplicate of a Wikidata item. An item with a QID (verified in the
+authority data, or recorded by a curator in ``curation/qids.yaml``) is addressed by it; an item
+a curator has marked as new in ``curation/new-items.yaml`` is made with ``CREATE`` and then
+addressed as ``LAST``; any other item is left out with all its statements, and listed by
+:func:`kg.wikidata.exports.reconciliation_csv` (``kg export reconcile-csv``) for a curator to reconcile against
+Wikidata (OpenRefine) and record the QIDs found in ``curation/qids.yaml``.
 
-Uploading is therefore done in two passes, as with any QuickStatements batch that creates
-items which other statements point at: run the first export (it creates the sources, the
-series and the other local items), record the QIDs the batch log lists in
-``curation/qids.yaml``, rebuild, and export again; QuickStatements does not duplicate a
-statement that already exists, it only adds the missing ones and their references.
+QuickStatements V1 can only refer to the item it just created, so a statement whose value is
+an item without a QID is left out and counted in :attr:`Export.skipped`; so is a statement with
+a qualifier whose value is an item without a QID (a role, P2868 or P3831, or how a figure
+relates to the true one, P1480): without it an observer would read as a member, or "more than
+160" as exactly 160. Every statement carries its references, one reference per line (the
+statement repeated with its qualifiers, as both implementations add a reference to a statement
+that already exists): ``S248`` stated in (the source's item, once it has a QID), ``S854`` the
+URL when known, ``S577`` the publication date when known, ``S1683`` the quote.
 
-Edition numbers are quoted strings; times carry their precision (``/11`` day, ``/10`` month,
-``/9`` year); approximate quantities carry their bounds. Only stated facts are in the view,
-so inferred facts are never exported.
+Uploading is done in passes, as with any QuickStatements batch that creates items which other
+statements point at: run the export, record the QIDs the batch log lists in
+``curation/qids.yaml``, rebuild, and export again; QuickStatements does not duplicate a statement
+that already exists, it only adds the missing ones and their references.
+
+Values are written only in forms both QuickStatements implementations parse (checked line by
+line by ``tests/wikidata/quickstatements_grammar.py``): items ``Q1``, strings and monolingual
+text in double quotes (no TAB, newline or ``|``, which QuickStatements 3 reads as a TAB),
+times ``+2022-11-08T00:00:00Z/11``, quantities ``10`` or ``1.2~0.3`` (the latter only for
+bounds symmetric about the amount; other bounds have no V1 form and the statement is left out).
+Only stated facts are in the view, so inferred facts are never exported.
 """
 
 from __future__ import annotations
@@ -26,80 +34,82 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
 from kg.namespaces import SCHEMA, WD
-from kg.wikidata.wikibase import KGWD, PQ, PR, PROV, PS, PSV, WIKIBASE
-
-
-ROLE_BEARING = {"P463"}
-"""Properties whose meaning depends on the role qualifier (P2868): without it, no statement."""
+from kg.wikidata.wikibase import KGWD, NEW_ITEM, PQ, PR, PROV, PS, PSV, WIKIBASE
 
 
 @dataclass
 class Command:
-    """One QuickStatements command: the item, property, value, qualifiers and sources."""
+    """One statement: the item, property, value, qualifiers and reference blocks (each a list
+    of ``(Snnn, value)``). A label, alias or description is a command without qualifiers."""
 
     item: str
     property: str
     value: str
     qualifiers: list[tuple[str, str]] = field(default_factory=list)
-    sources: list[tuple[str, str]] = field(default_factory=list)
+    references: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
 @dataclass
 class Export:
-    """The commands for some items, and how many statements could not be written."""
+    """The commands for some items, how many statements could not be written, and the items
+    left out because they are neither linked to Wikidata nor marked as new."""
 
     blocks: list[tuple[str, list[Command]]]  # (item key, commands); key "" means CREATE + LAST
     skipped: int = 0
+    unlinked: list[URIRef] = field(default_factory=list)
 
     def to_v1(self) -> str:
-        """QuickStatements V1, one TAB-separated command a line."""
+        """QuickStatements V1, one TAB-separated command a line, one reference a line."""
         lines = []
         for qid, commands in self.blocks:
             if not qid:
                 lines.append("CREATE")
             for command in commands:
-                parts = [command.item, command.property, command.value]
+                base = [command.item, command.property, command.value]
                 for prop, value in command.qualifiers:
-                    parts += [prop, value]
-                for prop, value in command.sources:
-                    parts += [prop, value]
-                lines.append("\t".join(parts))
-        return "\n".join(lines) + "\n"
+                    base += [prop, value]
+                for reference in command.references or [[]]:
+                    lines.append("\t".join(base + [part for pair in reference for part in pair]))
+        return "\n".join(lines) + "\n" if lines else ""
 
     def to_csv(self) -> str:
-        """The QuickStatements CSV form: a row per item; a statement column is followed by its
-        qualifier (``qalNNN``) and source (``SNNN``) columns, so names repeat across groups."""
-        groups: list[tuple[str, list[str]]] = []  # (property or label code, the columns that follow it)
+        """The QuickStatements CSV form: a row per item (an empty ``qid`` creates it). A statement
+        column is followed by its qualifier (``qalNNN``) columns and its references, each opened
+        by an ``SNNN`` column and continued by ``sNNN`` columns (QuickStatements 3 starts a new
+        reference at an upper-case ``S``). Columns are grouped by their exact layout, so every
+        row's cells line up with the header."""
+        groups: list[tuple] = []  # (layout, occurrence)
+        layouts: dict[tuple, list[str]] = {}
         per_item = []
         for qid, commands in self.blocks:
-            seen: dict[str, int] = {}
+            seen: dict[tuple, int] = {}
             cells = {}
             for command in commands:
-                index = seen.get(command.property, 0)
-                seen[command.property] = index + 1
-                extras = [f"qal{p[1:]}" for p, _ in command.qualifiers] + [p for p, _ in command.sources]
-                group = (command.property, index)
-                cells[group] = [command.value] + [v for _, v in command.qualifiers] + [v for _, v in command.sources]
-                known = next((g for g in groups if g[0] == group), None)
-                if known is None:
-                    groups.append((group, extras))
-                elif len(extras) > len(known[1]) or extras[:len(known[1])] != known[1][:len(extras)]:
-                    groups[groups.index(known)] = (group, extras if len(extras) > len(known[1]) else known[1])
+                layout = [command.property] + [f"qal{p[1:]}" for p, _ in command.qualifiers]
+                values = [command.value] + [v for _, v in command.qualifiers]
+                for reference in command.references:
+                    layout += [("S" if i == 0 else "s") + p[1:] for i, (p, _) in enumerate(reference)]
+                    values += [v for _, v in reference]
+                key = tuple(layout)
+                group = (key, seen.get(key, 0))
+                seen[key] = group[1] + 1
+                cells[group] = values
+                if group not in layouts:
+                    layouts[group] = layout
+                    groups.append(group)
             per_item.append((qid, cells))
-        header = ["qid"]
-        for (prop, _), extras in groups:
-            header += [prop] + extras
+        header = ["qid"] + [column for group in groups for column in layouts[group]]
         rows = []
         for qid, cells in per_item:
             row = [qid]
-            for group, extras in groups:
-                values = cells.get(group, [])
-                row += (values + [""] * (1 + len(extras)))[: 1 + len(extras)]
+            for group in groups:
+                row += cells.get(group, [""] * len(layouts[group]))
             rows.append(row)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -109,13 +119,18 @@ class Export:
 
 
 def export(view: Graph, entity: URIRef | None = None) -> Export:
-    """Export every local item of the Wikibase view, or the one item ``entity`` names."""
-    items = sorted({s for s in view.subjects(RDF.type, WIKIBASE.Item) if str(s).startswith(str(KGWD))})
+    """Export the local items of the Wikibase view that have a QID or are marked as new (or the
+    one item ``entity`` names); list the others in :attr:`Export.unlinked`."""
+    items = local_items(view)
     if entity is not None:
         items = [i for i in items if i == entity]
     result = Export(blocks=[])
     for local in items:
         qid = _qid(view, local)
+        if not qid and (local, RDF.type, NEW_ITEM) not in view:
+            result.unlinked.append(local)
+            result.skipped += sum(1 for _, st in _statements(view, local))
+            continue
         key = qid or "LAST"
         commands = []
         for prop in (RDFS.label, SKOS.altLabel, SCHEMA.description):
@@ -123,42 +138,59 @@ def export(view: Graph, entity: URIRef | None = None) -> Export:
             if qid and prop != SKOS.altLabel:
                 continue  # never overwrite Wikidata's own label and description
             for text in sorted(view.objects(local, prop)):
-                commands.append(Command(key, code, _quote(str(text))))
-        for predicate, statement in sorted(view.predicate_objects(local)):
-            if (statement, RDF.type, WIKIBASE.Statement) not in view:
-                continue
-            pid = str(predicate).rsplit("/", 1)[1]
+                if getattr(text, "language", None) in (None, "en"):
+                    commands.append(Command(key, code, _quote(str(text))))
+        for pid, statement in _statements(view, local):
             value = _value(view, statement, PS[pid], PSV[pid])
-            if value is None:
+            qualifiers = _qualifiers(view, statement)
+            if value is None or qualifiers is None:
                 result.skipped += 1
                 continue
-            qualifiers, lost_role = [], False
-            for q_pred, q_value in sorted(view.predicate_objects(statement)):
-                if str(q_pred).startswith(str(PQ)):
-                    q_pid = "P" + str(q_pred).rsplit("/P", 1)[1]
-                    rendered = _simple(view, q_value)
-                    if rendered is None:
-                        lost_role = lost_role or (pid in ROLE_BEARING and q_pid == "P2868")
-                        continue
-                    qualifiers.append((q_pid, rendered))
-            if lost_role:
-                # "member of" without its role would turn an observer into a member: leave it out.
-                result.skipped += 1
-                continue
-            sources = []
-            for reference in sorted(view.objects(statement, PROV.wasDerivedFrom)):
-                stated_in = _qid(view, view.value(reference, PR.P248))
-                if stated_in:
-                    sources.append(("S248", stated_in))
-                for prop in ("P854", "P577", "P1683"):
-                    for ref_value in sorted(view.objects(reference, PR[prop])):
-                        rendered = _simple(view, ref_value)
-                        if rendered:
-                            sources.append(("S" + prop[1:], rendered))
-            commands.append(Command(key, pid, value, qualifiers, sources))
+            commands.append(Command(key, pid, value, qualifiers, _references(view, statement)))
         if commands:
             result.blocks.append((qid, commands))
     return result
+
+
+def local_items(view: Graph) -> list[URIRef]:
+    """The view's own items (not Wikidata's), in a stable order."""
+    return sorted({s for s in view.subjects(RDF.type, WIKIBASE.Item) if str(s).startswith(str(KGWD))})
+
+
+def _statements(view: Graph, local):
+    for predicate, statement in sorted(view.predicate_objects(local)):
+        if (statement, RDF.type, WIKIBASE.Statement) in view:
+            yield str(predicate).rsplit("/", 1)[1], statement
+
+
+def _qualifiers(view: Graph, statement) -> list[tuple[str, str]] | None:
+    """The statement's qualifiers, or None when one of them cannot be written (an item without
+    a QID): the statement would mean something else without it."""
+    qualifiers = []
+    for q_pred, q_value in sorted(view.predicate_objects(statement)):
+        if str(q_pred).startswith(str(PQ)):
+            rendered = _simple(view, q_value)
+            if rendered is None:
+                return None
+            qualifiers.append(("P" + str(q_pred).rsplit("/P", 1)[1], rendered))
+    return qualifiers
+
+
+def _references(view: Graph, statement) -> list[list[tuple[str, str]]]:
+    references = []
+    for reference in sorted(view.objects(statement, PROV.wasDerivedFrom)):
+        block = []
+        stated_in = _qid(view, view.value(reference, PR.P248))
+        if stated_in:
+            block.append(("S248", stated_in))
+        for prop in ("P854", "P577", "P1683"):
+            for ref_value in sorted(view.objects(reference, PR[prop])):
+                rendered = _simple(view, ref_value)
+                if rendered:
+                    block.append(("S" + prop[1:], rendered))
+        if block:
+            references.append(block)
+    return references
 
 
 def _qid(view: Graph, local) -> str:
@@ -171,14 +203,15 @@ def _qid(view: Graph, local) -> str:
 def _value(view: Graph, statement, ps, psv) -> str | None:
     full = view.value(statement, psv)
     if full is not None and (full, RDF.type, WIKIBASE.QuantityValue) in view:
-        amount = view.value(full, WIKIBASE.quantityAmount)
+        amount = Decimal(str(view.value(full, WIKIBASE.quantityAmount)))
         lower = view.value(full, WIKIBASE.quantityLowerBound)
         upper = view.value(full, WIKIBASE.quantityUpperBound)
-        if lower is None:
+        if lower is None and upper is None:
             return _number(amount)
-        if (amount.toPython() - lower.toPython()) == (upper.toPython() - amount.toPython()):
-            return f"{_number(amount)}~{_number(Literal(amount.toPython() - lower.toPython()))}"
-        return f"{_number(amount)}[{_number(lower)},{_number(upper)}]"
+        if lower is None or upper is None:
+            return None
+        below, above = amount - Decimal(str(lower)), Decimal(str(upper)) - amount
+        return f"{_number(amount)}~{_number(below)}" if below == above and below >= 0 else None
     if full is not None and (full, RDF.type, WIKIBASE.TimeValue) in view:
         return f"{_time(view.value(full, WIKIBASE.timeValue))}/{int(view.value(full, WIKIBASE.timePrecision))}"
     return _simple(view, view.value(statement, ps))
@@ -194,7 +227,7 @@ def _simple(view: Graph, value) -> str | None:
     if value.language:
         return f"{value.language}:{_quote(str(value))}"
     if value.datatype in (XSD.decimal, XSD.integer):
-        return _number(value)
+        return _number(Decimal(str(value)))
     return _quote(str(value))
 
 
@@ -203,15 +236,24 @@ def _time(value: Literal) -> str:
     return f"+{str(value)[:10]}T00:00:00Z"
 
 
-def _number(value) -> str:
-    text = str(value)
-    return text[:-2] if text.endswith(".0") else text
+def _number(value: Decimal) -> str:
+    """A decimal as QuickStatements reads it: digits, an optional point, no exponent.
+
+    >>> _number(Decimal("2.5E+4")), _number(Decimal("160.0")), _number(Decimal("-0.50"))
+    ('25000', '160', '-0.5')
+    """
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
 
 
 def _quote(text: str) -> str:
-    """QuickStatements strings are in double quotes; inner quotes and tabs cannot appear raw.
+    """QuickStatements strings are in double quotes; inner quotes, tabs, newlines and ``|``
+    cannot appear raw (QuickStatements 3 turns every ``|`` into a TAB, ``||`` into a newline).
 
-    >>> _quote('said "hello"')
-    '"said \\'hello\\'"'
+    >>> _quote('said "hello" | twice')
+    '"said \\'hello\\' ¦ twice"'
     """
-    return '"' + text.replace("\t", " ").replace("\n", " ").replace('"', "'") + '"'
+    cleaned = " ".join(text.replace('"', "'").replace("|", "\u00a6").split())
+    return '"' + cleaned + '"'

@@ -18,12 +18,22 @@ editionNumber              P393 (a string, as Wikidata has it)
 startDate / endDate / date P580 / P582 / P585 (time with precision; no year, no export)
 location / organiser       P276 / P664
 title                      P1476 (monolingual text)
-Participation              P710 on the meeting, qualifier P2868 (the role)
-Membership                 P463 on the state, qualifiers P2868 (role), P585 (as of)
+Participation              P710 on the meeting, qualifier P3831 object has role (the
+                           role is the participant's, the statement's value)
+Membership                 P463 on the state, qualifiers P2868 subject has role (the
+                           state's role), P585 (as of)
 PostHolding                P39 on the person, qualifier P585 (as of)
-Statistic                  its own item: P31 statistic, P1114 quantity (bounds from the
-                           qualifier), P276 area, P585 period (a year), P518 what it is about
+Statistic                  its own item: P31 statistic, P1114 quantity (the amount as the
+                           source gives it, never bounds it does not state; "approximately"
+                           as qualifier P1480 sourcing circumstances = Q5727902 circa, "more
+                           than" / "at least" as P1480 = the ontology's own term), P276 area,
+                           P585 period (a year), P518 what it is about
 =========================  =====================================================
+
+Roles follow Wikidata's documentation of P2868: it is the role of the item ("subject") of the
+statement; "for the role of the value of the statement ("object"), use P3831". Quantities
+follow the Wikibase data model since 2016: bounds are optional and are left out "if they do
+not have explicit information on the uncertainty" (see the README, "Wikidata-style use").
 """
 
 from __future__ import annotations
@@ -51,6 +61,12 @@ DIRECT = {RATS.partOfSeries: "P179", RATS.editionNumber: "P393", RATS.startDate:
 PRECISION = {XSD.date: 11, XSD.gYearMonth: 10, XSD.gYear: 9}
 GREGORIAN = WD.Q1985727
 UNITLESS = WD.Q199
+CIRCA = WD.Q5727902
+"""Wikidata's "circa", the value of P1480 (sourcing circumstances) for an approximate figure."""
+SOURCING_CIRCUMSTANCES = "P1480"
+NEW_ITEM = URIRef(BASE + "wikibase/curation#NewItem")
+"""The class of the local items a curator has marked as new to Wikidata (``curation/new-items.yaml``):
+only these may be created by a QuickStatements batch."""
 
 
 @dataclass
@@ -77,11 +93,14 @@ def item(iri) -> URIRef:
 
 
 def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
-                   preferences: Sequence = (), qids: dict[URIRef, str] | None = None) -> Graph:
+                   preferences: Sequence = (), qids: dict[URIRef, str] | None = None,
+                   new_items: dict[URIRef, str] | None = None) -> Graph:
     """Build the Wikibase-shaped graph of what ``sources`` state.
 
     :param preferences: values a curator prefers (:class:`kg.wikidata.curation.Preference`); they get preferred rank and alone stay truthy.
     :param qids: QIDs a curator recorded for entities of this graph (see :func:`kg.wikidata.curation.load_qids`).
+    :param new_items: entities a curator marked as new to Wikidata, with the curator's note
+        (see :func:`kg.wikidata.curation.load_new_items`); their items are typed :data:`NEW_ITEM`.
     """
     statements: dict[tuple, _Statement] = {}
     metadata = Graph()
@@ -117,6 +136,10 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
     for entity, qid in (qids or {}).items():
         if (item(entity), RDF.type, WIKIBASE.Item) in out:
             out.add((item(entity), OWL.sameAs, WD[qid]))
+    for entity, note in (new_items or {}).items():
+        if (item(entity), RDF.type, WIKIBASE.Item) in out:
+            out.add((item(entity), RDF.type, NEW_ITEM))
+            out.add((item(entity), SKOS.editorialNote, Literal(f"New to Wikidata: {note}", lang="en")))
     preferred = {}
     for preference in preferences:
         for statement in statements.values():
@@ -136,7 +159,8 @@ def wikibase_graph(sources: list[Graph], reference: Graph, ontology: Graph,
 
 
 PROPERTY_LABELS = {"P31": "instance of", "P710": "participant", "P463": "member of", "P39": "position held",
-                   "P2868": "subject has role", "P1114": "quantity", "P518": "applies to part",
+                   "P2868": "subject has role", "P3831": "object has role", "P1480": "sourcing circumstances",
+                   "P1114": "quantity", "P518": "applies to part",
                    "P248": "stated in", "P577": "publication date", "P854": "reference URL", "P1683": "quotation"}
 
 
@@ -175,7 +199,7 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
         return
     if p == RATS.participant:
         for meeting in graph.objects(s, RATS.meeting):
-            roles = tuple(("P2868", item(r)) for r in sorted(graph.objects(s, RATS.role)))
+            roles = tuple(("P3831", item(r)) for r in sorted(graph.objects(s, RATS.role)))
             yield _Statement(item(meeting), "P710", item(o), roles)
     elif p == RATS.memberState:
         for organisation in graph.objects(s, RATS.organisation):
@@ -187,7 +211,10 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
             qualifiers = tuple(("P585", _value(d)) for d in sorted(graph.objects(s, RATS.asOf)))
             yield _Statement(item(o), "P39", item(post), qualifiers)
     elif p == RATS.value:
-        yield _Statement(item(s), "P1114", _quantity(o, graph.value(s, RATS.qualifier)))
+        qualifier = graph.value(s, RATS.qualifier)
+        circumstances = () if qualifier in (None, RATS.exactly) else \
+            ((SOURCING_CIRCUMSTANCES, CIRCA if qualifier == RATS.approximately else item(qualifier)),)
+        yield _Statement(item(s), "P1114", _quantity(o, qualifier), circumstances)
     elif p == RATS.area:
         yield _Statement(item(s), "P276", item(o))
     elif p == RATS.about:
@@ -206,32 +233,28 @@ def _value(term):
 
 @dataclass(frozen=True)
 class Quantity:
-    """A Wikibase quantity: an amount, optional bounds, unitless."""
+    """A Wikibase quantity: an amount, optional bounds, unitless.
+
+    Bounds are only ever given where a source states an uncertainty; none of the ontology's
+    qualifiers does, so the view writes none (see :func:`_quantity`)."""
 
     amount: Decimal
     lower: Decimal | None = None
     upper: Decimal | None = None
 
 
-def _quantity(value: Literal, qualifier) -> Quantity:
-    """Bounds from how the source qualifies the figure.
+def _quantity(value: Literal, qualifier=None) -> Quantity:
+    """The amount exactly as the source gives it, and no bounds.
 
-    "approximately 25,000" has the bounds of its last significant digit (24,500 to 25,500);
-    "at least 80" and "more than 160" have a lower bound and, as Wikibase needs both bounds
-    or none, an upper bound of the amount's order of magnitude above it; exact figures have none.
+    "More than 160", "at least 80" and "approximately 25,000" state no interval: any bound would
+    be a figure no source gives (Wikibase has no one-sided bounds, and an uncertainty read off
+    the last significant digit is a guess). How the figure relates to the true one is the
+    statement's P1480 qualifier instead (see :func:`_statements`).
 
     >>> _quantity(Literal(25000), RATS.approximately)
-    Quantity(amount=Decimal('25000'), lower=Decimal('24500'), upper=Decimal('25500'))
+    Quantity(amount=Decimal('25000'), lower=None, upper=None)
     """
-    amount = Decimal(str(value))
-    if qualifier == RATS.approximately:
-        step = Decimal(10) ** (len(str(int(amount))) - len(str(int(amount)).rstrip("0")))
-        half = step / 2 if step > 1 else Decimal("0.5")
-        return Quantity(amount, amount - half, amount + half)
-    if qualifier in (RATS.atLeast, RATS.moreThan):
-        lower = amount if qualifier == RATS.atLeast else amount + 1
-        return Quantity(amount, lower, amount * 10)
-    return Quantity(amount)
+    return Quantity(Decimal(str(value)))
 
 
 def _quotes(graph: Graph) -> dict:

@@ -1,4 +1,5 @@
-"""QuickStatements exports, checked line by line against the QuickStatements V1 grammar."""
+"""QuickStatements exports: checked line by line against both implementations' grammars, no
+item created unless a curator marked it new, the others listed for reconciliation."""
 
 from __future__ import annotations
 
@@ -7,113 +8,311 @@ import io
 import re
 
 import pytest
+from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
 
-from kg.wikidata.exports import render_export
+from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
+from kg.wikidata.curation import Curation
+from kg.wikidata.exports import RECONCILE_COLUMNS, render_export
+from kg.wikidata.quickstatements import _value, export
+from kg.wikidata.wikibase import KGWDV, PS, PSV, WIKIBASE, item
+from tests.wikidata.quickstatements_grammar import csv_errors, v1_line_errors, value_errors
 
-VALUE = (r'(?:Q\d+|"[^"\t]*"|[a-z]{2,3}:"[^"\t]*"|\+\d{4}-\d\d-\d\dT00:00:00Z/(?:9|10|11)'
-         r'|-?\d+(?:\.\d+)?(?:~\d+(?:\.\d+)?|\[-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?\])?)')
-LABEL = re.compile(r'^(?:Q\d+|LAST)\t[LAD][a-z]{2,3}\t"[^"\t]*"$')
-STATEMENT = re.compile(rf"^(?:Q\d+|LAST)\tP\d+\t{VALUE}(?:\tP\d+\t{VALUE})*(?:\tS\d+\t{VALUE})+$")
-M8 = "https://w3id.org/sco-rats/meeting/rats-conference/8"
+BASE = "https://w3id.org/sco-rats/"
+M8 = BASE + "meeting/rats-conference/8"
+COUNCIL = BASE + "meeting/rats-council/40"
+STATS = BASE + "statistic/rats-conference-9/"
+ONTOLOGY = BASE + "ontology#"
+
+# A curator's decisions after a reconciliation run (test QIDs from Q900000000 on, not real ones).
+NEW_ITEMS = [M8, COUNCIL, STATS + "participants", STATS + "participating-countries",
+             STATS + "online-materials-blocked"]
+QIDS = {BASE + "series/rats-conference": "Q900000001", BASE + "source/002_cdc5ba49de91e49a": "Q900000002",
+        BASE + "source/003_447af5d37e1149f2": "Q900000003", ONTOLOGY + "delegation": "Q900000010",
+        ONTOLOGY + "observer": "Q900000011", ONTOLOGY + "chair": "Q900000012", ONTOLOGY + "moreThan": "Q900000020"}
+
+
+def curation_folder(path, new_items=(), qids=None):
+    (path / "new-items.yaml").write_text("".join(f"- entity: {e}\n  note: no match in a test reconciliation\n"
+                                                 for e in new_items))
+    (path / "qids.yaml").write_text("".join(f"- entity: {e}\n  qid: {q}\n  note: test batch\n"
+                                            for e, q in (qids or {}).items()))
+    return path
+
+
+def curated_view(built, folder) -> Graph:
+    return Curation.from_folder(folder).view([m.stated for m in built.sources], built.dataset.graph(AUTHORITY_GRAPH),
+                                             built.dataset.graph(ONTOLOGY_GRAPH))
 
 
 @pytest.fixture(scope="module")
-def everything(store) -> str:
-    return render_export(store, "quickstatements")[0]
+def curated(built, tmp_path_factory) -> Graph:
+    """Some items marked new; QIDs recorded for a series, sources, roles and "more than"."""
+    folder = curation_folder(tmp_path_factory.mktemp("curation"), NEW_ITEMS, QIDS)
+    return curated_view(built, folder)
 
 
-def test_every_line_follows_the_grammar(everything):
-    lines = everything.splitlines()
-    assert lines
-    for line in lines:
-        assert line == "CREATE" or LABEL.match(line) or STATEMENT.match(line), line
+def all_exports(store, curated) -> dict[str, str]:
+    result = export(curated)
+    return {"seed V1": render_export(store, "quickstatements")[0], "seed CSV": render_export(store, "qs-csv")[0],
+            "curated V1": result.to_v1(), "curated CSV": result.to_csv(),
+            "8th conference V1": render_export(store, "quickstatements", M8)[0]}
 
 
-def test_the_8th_conference_is_created_with_statements_and_references(store):
-    text, _ = render_export(store, "quickstatements", M8)
-    lines = text.splitlines()
+def test_every_line_of_every_export_follows_both_grammars(store, curated):
+    exports = all_exports(store, curated)
+    assert exports["curated V1"].count("\n") > 40 and exports["curated CSV"].count("\n") > 10
+    for name, text in exports.items():
+        if name.endswith("CSV"):
+            assert csv_errors(text) == [], name
+        else:
+            assert [error for line in text.splitlines() for error in v1_line_errors(line)] == [], name
+
+
+def test_every_single_item_export_follows_both_grammars(curated):
+    from kg.wikidata.quickstatements import local_items
+
+    exported = 0
+    for local in local_items(curated):
+        result = export(curated, local)
+        exported += bool(result.blocks)
+        assert [e for line in result.to_v1().splitlines() for e in v1_line_errors(line)] == [], local
+        assert csv_errors(result.to_csv()) == [], local
+    assert exported >= 20
+
+
+@pytest.mark.parametrize("line, reason", [
+    ('LAST\tP1114\t160[161,1600]\tS1683\ten:"More than 160 participants"', "Unknown V1 value format"),
+    ("Q1\tP1114\t2.5E+4", "Unknown V1 value format"),
+    ("Q1\tP1114\t25000±500", "Unknown V1 value format"),
+    ("Q1\tP580\t2022-11-08/11", "Unknown V1 value format"),
+    ('Q1\tP1476\ten:"a | b"', "'|'"),
+    ('Q1\tP31\tQ5\tS248', "Incomplete reference/qualifier list"),
+    ('Q1\tLen\t"a"\tS248\tQ2', "exactly three columns"),
+    ("Q1\tLen\tQ2", "not string"),
+    ('kgwd:x\tP31\tQ5', "neither a QID nor LAST"),
+    ("Q1\tpart of\tQ5", "not a property"),
+    ("Q1\tP31\tQ5\tX248\tQ2", "neither a qualifier"),
+    ("Q1\tP710\tQ2\tS248\tQ3\tP3831\tQ4", "after a source"),
+    ('Q1\tP1476\ten:"a" /* note */', "edit summary"),
+    ('Q1\tP854\t"""https://example.org"""', "triple-quoted"),
+])
+def test_the_grammar_refuses_what_the_parsers_refuse(line, reason):
+    errors = v1_line_errors(line)
+    assert errors and reason in " ".join(errors), errors
+
+
+@pytest.mark.parametrize("value", ["Q42", '"x"', 'en:"x"', "+2022-11-08T00:00:00Z/11", "10", "10U11573",
+                                   "1.2~0.3", "-5", "+1967-01-17T00:00:00Z"])
+def test_the_grammar_accepts_the_documented_forms(value):
+    assert value_errors(value) == []
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("item,P31\nQ1,Q5\n", "first element must be qid"),
+    ("qid,S248,P31\nQ1,Q2,Q5\n", "must precede"),
+    ("qid,P31,s248\nQ1,Q5,Q2\n", "lower-case s"),
+    ("qid,P31,S248\nQ1,,Q2\n", "attaches to another"),
+    ("qid,P31\nQ1,Q5,Q6\n", "cells for"),
+    ("qid,Len\n,Q5\n", "not string"),
+])
+def test_the_csv_grammar_refuses_what_quickstatements_3_misreads(text, reason):
+    errors = csv_errors(text)
+    assert errors and reason in " ".join(errors), errors
+
+
+def test_no_item_is_created_unless_a_curator_marked_it_new(store):
+    text, skipped = render_export(store, "quickstatements")
+    assert "CREATE" not in text.splitlines() and skipped > 100
+    assert all(re.fullmatch(r"Q[1-9]\d*", line.split("\t")[0]) for line in text.splitlines())  # no LAST
+    rows = list(csv.reader(io.StringIO(render_export(store, "qs-csv")[0])))
+    assert all(row[0] for row in rows[1:])  # an empty qid would create an item
+
+
+def test_a_marked_item_is_created_with_its_statements_roles_and_one_reference_a_line(curated):
+    lines = export(curated, item(URIRef(M8))).to_v1().splitlines()
     assert lines[0] == "CREATE" and lines[1] == 'LAST\tLen\t"8th scientific-practical conference of the SCO RATS"'
-    by_property = {line.split("\t")[1]: line for line in lines[2:]}
-    assert by_property["P393"].startswith('LAST\tP393\t"8"\tS1683\ten:"8th International Scientific')
-    assert by_property["P580"].startswith("LAST\tP580\t+2022-11-08T00:00:00Z/11\t")
-    assert by_property["P582"].startswith("LAST\tP582\t+2022-11-09T00:00:00Z/11\t")
-    assert by_property["P276"].startswith("LAST\tP276\tQ269\t")
-    assert by_property["P1476"].startswith('LAST\tP1476\ten:"Contemporary Security: Challenges and Solutions"\tS1683')
-    participants = [line.split("\t")[2] for line in lines if "\tP710\t" in line]
-    assert {"Q668", "Q159", "Q148", "Q184", "Q711", "Q8475"} <= set(participants)
+    by_property = {}
+    for line in lines[2:]:
+        by_property.setdefault(line.split("\t")[1], []).append(line)
+    assert by_property["P179"][0].startswith("LAST\tP179\tQ900000001\tS248\tQ900000002\tS1683\ten:\"")
+    assert by_property["P580"][0].startswith("LAST\tP580\t+2022-11-08T00:00:00Z/11\tS248\tQ900000002\t")
+    assert by_property["P276"][0].startswith("LAST\tP276\tQ269\t")
+    participants = {tuple(line.split("\t")[2:5]) for line in by_property["P710"]}
+    assert {("Q8475", "P3831", "Q900000010"), ("Q184", "P3831", "Q900000011")} <= participants  # roles stay
+    for line in lines:
+        assert line.count("\tS248\t") <= 1  # one reference a line: two sources never merge into one
 
 
-def test_precisions_and_quantities(everything):
-    assert "\tP585\t+2017-06-01T00:00:00Z/10\t" in everything  # June 2017: month precision
-    assert "\tP585\t+2022-01-01T00:00:00Z/9\t" in everything  # the year of a statistic
-    assert "\tP1114\t25000~500\t" in everything  # approximately 25,000
-    assert "\tP1114\t160[161,1600]\t" in everything  # more than 160
-    assert "\tP1114\t69\t" in everything  # exactly
+def test_roles_without_a_qid_leave_the_statement_out_rather_than_drop_the_role(built, tmp_path):
+    view = curated_view(built, curation_folder(tmp_path, [COUNCIL]))
+    result = export(view, item(URIRef(COUNCIL)))
+    text = result.to_v1()
+    assert "\tP710\t" not in text and result.skipped >= 2  # observer and chair have no QID here
+    with_roles = export(curated_view(built, curation_folder(tmp_path, [COUNCIL], {ONTOLOGY + "observer": "Q900000011",
+                                                                                   ONTOLOGY + "chair": "Q900000012"})),
+                        item(URIRef(COUNCIL))).to_v1()
+    assert "\tP710\tQ184\tP3831\tQ900000011\t" in with_roles  # Belarus, observer
+    assert "\tP710\tQ232\tP3831\tQ900000012\t" in with_roles  # Kazakhstan, chair
 
 
-def test_publication_date_is_a_source_and_no_year_is_invented(everything):
-    assert "\tS577\t+2024-09-08T00:00:00Z/11" in everything
-    assert "--11" not in everything and "+2021" not in everything
+def test_quantities_carry_no_invented_bounds(curated):
+    assert (None, WIKIBASE.quantityLowerBound, None) not in curated
+    assert (None, WIKIBASE.quantityUpperBound, None) not in curated
+    text = export(curated).to_v1()
+    assert "\tP1114\t17\tS" in text  # exactly 17 countries: the bare amount
+    assert "\tP1114\t25000\tP1480\tQ5727902\tS" in text  # approximately: circa
+    assert "\tP1114\t160\tP1480\tQ900000020\tS" in text  # more than 160, once "more than" has a QID
+    assert "~" not in text and "[" not in text
 
 
-def test_memberships_without_their_role_are_not_exported(everything):
-    # Roles have no verified QID; "member of" without the role would make observers members.
-    assert "\tP463\t" not in everything
+def test_a_more_than_figure_without_a_qid_for_more_than_is_left_out(built, tmp_path):
+    view = curated_view(built, curation_folder(tmp_path, [STATS + "participants"]))
+    result = export(view, item(URIRef(STATS + "participants")))
+    assert "\tP1114\t" not in result.to_v1() and result.skipped >= 1  # never "160" as if exact
 
 
-def test_csv_form(store):
-    text, skipped = render_export(store, "qs-csv", M8)
+def _quantity_view(lower, upper) -> tuple[Graph, URIRef]:
+    view, statement, value = Graph(), URIRef(BASE + "s"), KGWDV["v"]
+    view.add((statement, PS.P1114, Literal("25000", datatype=XSD.decimal)))
+    view.add((statement, PSV.P1114, value))
+    view.add((value, RDF.type, WIKIBASE.QuantityValue))
+    view.add((value, WIKIBASE.quantityAmount, Literal("25000", datatype=XSD.decimal)))
+    for prop, bound in ((WIKIBASE.quantityLowerBound, lower), (WIKIBASE.quantityUpperBound, upper)):
+        if bound is not None:
+            view.add((value, prop, Literal(bound, datatype=XSD.decimal)))
+    return view, statement
+
+
+@pytest.mark.parametrize("lower, upper, written", [
+    (None, None, "25000"), ("24500", "25500", "25000~500"), ("24000", "25500", None), ("24500", None, None),
+])
+def test_only_symmetric_bounds_are_written_as_tilde(lower, upper, written):
+    view, statement = _quantity_view(lower, upper)
+    assert _value(view, statement, PS.P1114, PSV.P1114) == written
+
+
+def test_the_csv_form_opens_each_reference_with_upper_case_s(curated):
+    text = export(curated, item(URIRef(M8))).to_csv()
     header, row = list(csv.reader(io.StringIO(text)))
-    assert header[0] == "qid" and row[0] == "" and "P393" in header and "S1683" in header
+    assert header[0] == "qid" and row[0] == "" and "P393" in header
     assert row[header.index("P393")] == '"8"' and row[header.index("P580")] == "+2022-11-08T00:00:00Z/11"
-    assert skipped > 0  # organisations without QIDs among the participants
+    start = header.index("P580")
+    assert header[start + 1:start + 3] == ["S248", "s1683"]
+
+
+def test_unlinked_items_are_listed_for_reconciliation(store):
+    text, _ = render_export(store, "reconcile-csv")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == RECONCILE_COLUMNS
+    by_entity = {row["entity"]: row for row in rows}
+    for unlinked in ("city/kabul", "document/un-charter", "meeting/rats-conference/8", "ontology#observer"):
+        assert BASE + unlinked in by_entity, unlinked
+    assert by_entity[BASE + "document/un-charter"]["name"] == "Charter of the United Nations"
+    assert by_entity[BASE + "meeting/rats-conference/8"]["type"] == "scientific-practical conference"
+    assert by_entity[BASE + "city/kabul"]["type"] == "city"  # no source states it: the entity's own class
+    assert by_entity[ONTOLOGY + "observer"]["type"] == "role"
+    assert not any(row["entity"].endswith("/state/india") for row in rows)  # India has a QID
+    assert all(row["entity"].startswith(BASE) and row["item"] for row in rows)
 
 
 def test_http_routes(client):
     response = client.get("/export/quickstatements", query_string={"entity": M8})
-    assert response.status_code == 200 and response.get_data(as_text=True).startswith("CREATE\n")
+    assert response.status_code == 200 and response.get_data(as_text=True) == ""  # not marked new: nothing
     assert int(response.headers["X-Skipped-Statements"]) > 0
+    listed = client.get("/export/reconcile-csv")
+    assert listed.mimetype == "text/csv" and M8 in listed.get_data(as_text=True)
     assert client.get("/export/wikibase", query_string={"entity": M8}).mimetype == "text/turtle"
     assert client.get("/export/nope").status_code == 400
-    assert client.get("/export/quickstatements", query_string={"entity": "https://w3id.org/sco-rats/person/x"}).status_code == 404
+    assert client.get("/export/quickstatements", query_string={"entity": BASE + "person/x"}).status_code == 404
 
 
-def test_recorded_qids_let_the_export_write_stated_in_and_item_values(built, tmp_path):
-    """After a batch has created the source and series items, their QIDs go into
-    ``curation/qids.yaml`` and the next export writes S248 and P179 (test QIDs, not real ones)."""
-    from rdflib import URIRef
-
-    from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
-    from kg.wikidata.quickstatements import export
-    from kg.wikidata.curation import Curation
-    from kg.wikidata.wikibase import item
-
-    (tmp_path / "qids.yaml").write_text(
-        "- entity: https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a\n  qid: Q900000002\n  note: test batch\n"
-        "- entity: https://w3id.org/sco-rats/series/rats-conference\n  qid: Q900000001\n  note: test batch\n"
-        "- entity: https://w3id.org/sco-rats/source/003_447af5d37e1149f2\n  qid: Q900000003\n  note: test batch\n")
-    view = Curation.from_folder(tmp_path).view([m.stated for m in built.sources], built.dataset.graph(AUTHORITY_GRAPH),
-                                               built.dataset.graph(ONTOLOGY_GRAPH))
-    lines = export(view, item(URIRef(M8))).to_v1().splitlines()
-    by_property = {line.split("\t")[1]: line for line in lines[1:]}
-    assert "\tS248\tQ900000002\t" in by_property["P580"]
-    assert by_property["P179"].startswith("LAST\tP179\tQ900000001\tS248\tQ900000002\t")
-    for line in lines:
-        assert line == "CREATE" or LABEL.match(line) or STATEMENT.match(line), line
-    source_lines = export(view, item(URIRef("https://w3id.org/sco-rats/source/003_447af5d37e1149f2"))).to_v1()
-    assert source_lines.startswith('Q900000003\tP1476\ten:"Tashkent hosts RATS SCO conference')  # by QID, not created
+def test_recorded_qids_address_an_item_by_qid(built, tmp_path):
+    view = curated_view(built, curation_folder(tmp_path, [], {BASE + "source/003_447af5d37e1149f2": "Q900000003"}))
+    text = export(view, item(URIRef(BASE + "source/003_447af5d37e1149f2"))).to_v1()
+    assert text.startswith('Q900000003\tP1476\ten:"Tashkent hosts RATS SCO conference')  # by QID, not created
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- entity: https://w3id.org/sco-rats/source/x\n  qid: 900\n  note: n\n", "not a QID"),
-    ("- entity: http://example.org/x\n  qid: Q1\n  note: n\n", "not an entity IRI of this graph"),
-    ("- entity: https://w3id.org/sco-rats/source/x\n  qid: Q1\n", "entry 1: missing note"),
-    ("entity: x\n", "expected a list"),
+@pytest.mark.parametrize("name, text, message", [
+    ("qids.yaml", "- entity: https://w3id.org/sco-rats/source/x\n  qid: 900\n  note: n\n", "not a QID"),
+    ("qids.yaml", "- entity: http://example.org/x\n  qid: Q1\n  note: n\n", "not an entity IRI of this graph"),
+    ("qids.yaml", "- entity: https://w3id.org/sco-rats/source/x\n  qid: Q1\n", "entry 1: missing note"),
+    ("qids.yaml", "entity: x\n", "expected a list"),
+    ("new-items.yaml", "- entity: https://w3id.org/sco-rats/city/kabul\n", "entry 1: missing note"),
+    ("new-items.yaml", "- entity: http://example.org/x\n  note: n\n", "not an entity IRI of this graph"),
+    ("new-items.yaml", "- {entity: https://w3id.org/sco-rats/city/kabul, note: a}\n"
+                       "- {entity: https://w3id.org/sco-rats/city/kabul, note: b}\n", "entry 2: .* listed twice"),
 ])
-def test_a_bad_qid_entry_is_refused_with_its_number(tmp_path, text, message):
+def test_a_bad_curation_entry_is_refused_with_its_file_and_number(tmp_path, name, text, message):
     from kg.errors import BadRequest
+
+    (tmp_path / name).write_text(text)
+    with pytest.raises(BadRequest, match=f"{name}, {message}" if "entry" in message else message):
+        Curation.from_folder(tmp_path)
+
+
+def test_an_entity_cannot_be_both_new_and_on_wikidata(tmp_path):
+    from kg.errors import BadRequest
+
+    curation_folder(tmp_path, [BASE + "city/kabul"], {BASE + "city/kabul": "Q900000099"})
+    with pytest.raises(BadRequest, match="city/kabul already has a QID"):
+        Curation.from_folder(tmp_path)
+
+
+def _reconciled(store, found: dict[str, str]) -> str:
+    """The reconciliation list as OpenRefine gives it back: a qid column added from the matches."""
+    rows = list(csv.DictReader(io.StringIO(render_export(store, "reconcile-csv")[0])))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, RECONCILE_COLUMNS + ["qid"], lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "qid": found.get(row["entity"], "")})
+    return out.getvalue()
+
+
+def test_the_qids_a_reconciliation_finds_are_recorded_in_qids_yaml(store, built, runner, tmp_path):
+    from pathlib import Path
+
+    from kg.cli import cli
     from kg.wikidata.curation import load_qids
 
-    (tmp_path / "qids.yaml").write_text(text)
-    with pytest.raises(BadRequest, match=message):
-        load_qids(tmp_path / "qids.yaml")
+    (tmp_path / "curation").mkdir()
+    shipped = (Path(__file__).resolve().parents[2] / "curation" / "qids.yaml").read_text()
+    (tmp_path / "curation" / "qids.yaml").write_text(shipped)
+    found = {BASE + "city/kabul": "Q900000031", BASE + "document/un-charter": "Q900000032"}
+    (tmp_path / "reconciled.csv").write_text(_reconciled(store, found))
+    result = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "curation" / "qids.yaml").read_text()
+    assert text.startswith(shipped.split("\n[]")[0])  # the file's own comments stay
+    assert {str(e): q for e, q in load_qids(tmp_path / "curation" / "qids.yaml").items()} == found
+    again = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
+    assert again.exit_code == 0 and (tmp_path / "curation" / "qids.yaml").read_text() == text  # nothing twice
+    view = curated_view(built, tmp_path / "curation")
+    assert (item(URIRef(BASE + "city/kabul")), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q900000031")) in view
+    assert item(URIRef(BASE + "city/kabul")) not in export(view).unlinked  # linked now: no longer to reconcile
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("entity,name\nhttps://w3id.org/sco-rats/city/kabul,Kabul\n", "no qid column"),
+    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,5838\n", "row 2: '5838' is not a QID"),
+    ("entity,qid\nKabul,Q900000031\n", "row 2: 'Kabul' is not an entity IRI"),
+    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,Q900000031\nhttps://w3id.org/sco-rats/city/kabul,Q900000032\n",
+     "row 3: .* already has Q900000031 above"),
+])
+def test_a_bad_reconciled_list_is_refused_with_its_row(tmp_path, rows, message):
+    from kg.errors import BadRequest
+    from kg.wikidata.curation import read_reconciled
+
+    with pytest.raises(BadRequest, match=f"reconciled.csv.*{message}"):
+        read_reconciled(rows, name="reconciled.csv")
+
+
+def test_a_recorded_qid_is_never_silently_changed(tmp_path):
+    from kg.errors import BadRequest
+    from kg.wikidata.curation import record_qids
+
+    curation_folder(tmp_path, [BASE + "city/turkestan"], {BASE + "city/kabul": "Q900000031"})
+    with pytest.raises(BadRequest, match="city/kabul already has Q900000031, not Q900000033"):
+        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/kabul"): "Q900000033"}, "n")
+    with pytest.raises(BadRequest, match="city/turkestan is marked new but has Q900000034"):
+        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/turkestan"): "Q900000034"}, "n")

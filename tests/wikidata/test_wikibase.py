@@ -57,25 +57,33 @@ def test_every_statement_has_a_reference_with_source_date_and_quote(view):
     assert str(view.value(reference, PR.P1683)) == "Under the presidency of Kazakhstan"
 
 
-def test_participation_role_is_a_qualifier(view):
+def test_participation_role_is_an_object_has_role_qualifier(view):
+    """The role is the participant's (the statement's value): P3831, as P2868's documentation says."""
     council = KGWD["meeting-rats-council-40"]
-    roles = {view.value(s, PS.P710): view.value(s, URIRef("http://www.wikidata.org/prop/qualifier/P2868"))
+    roles = {view.value(s, PS.P710): view.value(s, URIRef("http://www.wikidata.org/prop/qualifier/P3831"))
              for s in statements(view, council, "P710")}
     assert roles[KGWD["state-belarus"]] == KGWD["class-observer"]
     assert roles[KGWD["state-kazakhstan"]] == KGWD["class-chair"]
 
 
-@pytest.mark.parametrize("qualifier, amount, bounds", [
-    (RATS.exactly, 69, (None, None)),
-    (RATS.approximately, 25000, (24500, 25500)),
-    (RATS.approximately, 940, (935, 945)),
-    (RATS.moreThan, 160, (161, 1600)),
-    (RATS.atLeast, 80, (80, 800)),
+@pytest.mark.parametrize("qualifier", [RATS.exactly, RATS.approximately, RATS.moreThan, RATS.atLeast])
+def test_a_quantity_never_has_bounds_the_source_does_not_state(qualifier):
+    quantity = _quantity(Literal(160), qualifier)
+    assert (quantity.amount, quantity.lower, quantity.upper) == (Decimal(160), None, None)
+
+
+@pytest.mark.parametrize("statistic, amount, circumstance", [
+    ("statistic-rats-conference-9-participating-countries", 17, None),
+    ("statistic-rats-conference-9-online-materials-blocked", 25000, WD.Q5727902),  # approximately: circa
+    ("statistic-rats-conference-9-participants", 160, KGWD["class-moreThan"]),  # more than
 ])
-def test_quantity_bounds_follow_the_qualifier(qualifier, amount, bounds):
-    quantity = _quantity(Literal(amount), qualifier)
-    got = (quantity.lower, quantity.upper)
-    assert got == tuple(Decimal(b) if b is not None else None for b in bounds)
+def test_how_a_figure_relates_to_the_true_one_is_a_sourcing_circumstances_qualifier(view, statistic, amount,
+                                                                                      circumstance):
+    (statement,) = statements(view, KGWD[statistic], "P1114")
+    value = view.value(statement, PSV.P1114)
+    assert view.value(value, WIKIBASE.quantityAmount).toPython() == amount
+    assert view.value(value, WIKIBASE.quantityLowerBound) is None and view.value(value, WIKIBASE.quantityUpperBound) is None
+    assert view.value(statement, URIRef("http://www.wikidata.org/prop/qualifier/P1480")) == circumstance
 
 
 def test_verified_items_are_same_as_wikidata(view):
