@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.errors import BadRequest, QueryError, where
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE, PREFIXES
 from kg.store.embedded import refresh_default_graph
 from kg.web import protocol
 from kg.web.answers import answer
@@ -68,7 +68,7 @@ def update():
     protocol.refuse_remote_access(updates[0], allow_load=current_app.config["ALLOW_LOAD"])
     with WRITE_LOCK:
         try:
-            state()["store"].update(updates[0], prefixes=PREFIXES)
+            state()["store"].update(updates[0], base_iri=BASE, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {where(str(exc))}") from None
         refresh_default_graph(state()["store"])
