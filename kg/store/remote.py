@@ -302,8 +302,8 @@ def _shift_lines(message: str, lines: int) -> str:
 def prologue(prefixes: dict[str, str] | None, base_iri: str | None = None) -> str:
     """``BASE`` and ``PREFIX`` declarations; the query's own, written after them, take precedence.
 
-    >>> prologue({"ex": "http://example.org/"}, "http://example.org/base/")
-    'BASE <http://example.org/base/>\nPREFIX ex: <http://example.org/>\n'
+    >>> prologue({"ex": "http://example.org/"}, "http://example.org/base/").splitlines()
+    ['BASE <http://example.org/base/>', 'PREFIX ex: <http://example.org/>']
     """
     base = f"BASE <{base_iri}>\n" if base_iri else ""
     return base + "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
