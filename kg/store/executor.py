@@ -82,6 +82,8 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
                              **dataset)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
+    except RuntimeError as exc:  # it parsed, and Oxigraph cannot run it (an unknown function): as the workers say
+        raise QueryError(f"the query failed: {exc}") from None
     if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
         if graph_mime is None:
             raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
