@@ -51,6 +51,11 @@ SKIPPED_FOLDERS = {
     "service": "SERVICE to other endpoints: refused by this endpoint (nothing is fetched), and the reference would "
                "have to reach the endpoints the tests name",
     "entailment": "entailment regimes (RDFS, OWL, D): offered neither by Oxigraph nor by the project",
+    "protocol": "raw HTTP exchanges with an endpoint that takes queries and updates at one URL and loads the "
+                "datasets its default-graph-uri names from kasei.us: this service fetches nothing and takes updates "
+                "at /update; the Protocol's rules are tested in tests/web",
+    "graph-store-protocol": "the write side of the Graph Store Protocol (PUT, POST, DELETE of graphs): this "
+                            "service offers the read side only",
 }
 MIMES = {".srx": "application/sparql-results+xml", ".srj": "application/sparql-results+json",
          ".tsv": "text/tab-separated-values", ".csv": "text/csv"}
