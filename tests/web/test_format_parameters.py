@@ -58,3 +58,8 @@ def test_graph_store_reads_take_the_same_rule(client):
     response = client.get("/rdf-graphs", query_string={"graph": graph, "format": "turtle"},
                           headers={"Accept": "application/n-triples"})
     assert response.mimetype == "text/turtle"
+
+
+def test_named_queries_take_the_format_parameters_too(client):
+    response = client.get("/queries/meetings", query_string=[("format", "xml"), ("output", "xml"), ("results", "xml")])
+    assert response.status_code == 200 and response.mimetype == "application/sparql-results+xml"
