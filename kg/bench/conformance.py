@@ -26,6 +26,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
