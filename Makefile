@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-remote clean
+.PHONY: install build serve test test-remote clean conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ test-remote: $(STAMP)
 	for i in $$(seq 1 100); do $(BIN)/python -c "import urllib.request as u; u.urlopen('$$url?query=ASK%7B%7D')" 2>/dev/null && break; sleep 0.1; done; \
 	echo "testing against the Oxigraph server at $$url"; \
 	KG_TEST_STORE=$$url $(BIN)/python -m pytest
+
+# The W3C SPARQL 1.1 test suites through `kg serve` over HTTP and in-process on pyoxigraph, one table
+# per folder (kg/bench/conformance.py). The suite: W3C_TESTS=..., else $$KG_W3C_TESTS, else
+# ../shared/w3c-rdf-tests beside the checkout. Not part of `make test`: it takes a few minutes.
+conformance: $(STAMP)
+	$(BIN)/python -m kg.bench.conformance $(W3C_TESTS)
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache

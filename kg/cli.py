@@ -338,6 +338,15 @@ def bench_command(sizes, json_path, root):
         write_json(runs[0] if len(runs) == 1 else runs, json_path)
 
 
+@cli.command("conformance", context_settings={"ignore_unknown_options": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def conformance_command(args):
+    """Run the W3C SPARQL 1.1 test suites through kg serve and in-process on pyoxigraph (--help for options)."""
+    from kg.bench.conformance import main as conformance_main
+
+    raise SystemExit(conformance_main(list(args)))
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, where
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE, PREFIXES
 
 
 class QueryTimeout(KGError):
@@ -72,11 +72,18 @@ RESULTS_FORMATS = {
 
 def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | None, graph_mime: str | None,
              max_bytes: int, substitutions: dict | None = None) -> Answer:
-    """Run ``query`` and serialise it natively in the chosen format for its kind of result."""
+    """Run ``query`` and serialise it natively in the chosen format for its kind of result.
+
+    Relative IRIs in the query are resolved against the service's base IRI, the dataset's
+    namespace :data:`kg.namespaces.BASE` (the SPARQL 1.1 Protocol asks a service to define one).
+    """
     try:
-        result = store.query(query, prefixes=prefixes_used(query), substitutions=substitutions or None, **dataset)
+        result = store.query(query, base_iri=BASE, prefixes=prefixes_used(query), substitutions=substitutions or None,
+                             **dataset)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
+    except RuntimeError as exc:  # it parsed, and Oxigraph cannot run it (an unknown function): as the workers say
+        raise QueryError(f"the query failed: {exc}") from None
     if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
         if graph_mime is None:
             raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")

@@ -109,8 +109,12 @@ class RemoteStore:
     # Reading
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, substitutions: dict | None = None,
-              default_graph=None, named_graphs=None, use_default_graph_as_union: bool = False):
+              default_graph=None, named_graphs=None, use_default_graph_as_union: bool = False,
+              base_iri: str | None = None):
         """Run a query on the server; return pyoxigraph's result types (or :class:`RemoteTriples`).
+
+        ``base_iri`` is sent as a ``BASE`` declaration opening the query, so relative IRIs are
+        resolved against it and not against whatever base the server defines.
 
         :raises SyntaxError: the server rejected the query (HTTP 400), with its message.
         """
@@ -118,7 +122,7 @@ class RemoteStore:
             raise RemoteStoreError("a remote store cannot be asked for the union default graph per query; "
                                    "this project keeps the merge in the default graph instead")
         text = bind(query, substitutions) if substitutions else query
-        head = prologue(prefixes)
+        head = prologue(prefixes, base_iri)
         fields = [("query", head + text)]
         fields += [("default-graph-uri", _iri(g)) for g in _graphs(default_graph)]
         fields += [("named-graph-uri", _iri(g)) for g in named_graphs or ()]
@@ -173,13 +177,13 @@ class RemoteStore:
 
     # Writing
 
-    def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
-        """Run a SPARQL Update request (one transaction on the server).
+    def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update request (one transaction on the server); ``base_iri`` as in :meth:`query`.
 
         :raises SyntaxError: the server rejected the update (HTTP 400), with its message.
         """
         self._refuse_if_read_only()
-        head = prologue(prefixes)
+        head = prologue(prefixes, base_iri)
         self._request("POST", self.update_url, (head + update).encode(),
                       {"Content-Type": "application/sparql-update"}, syntax_errors=head.count("\n"))
 
@@ -295,9 +299,14 @@ def _shift_lines(message: str, lines: int) -> str:
     return re.sub(r"(error at |\bline )(\d+)", shift, message)
 
 
-def prologue(prefixes: dict[str, str] | None) -> str:
-    """``PREFIX`` declarations; the query's own, written after them, take precedence."""
-    return "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
+def prologue(prefixes: dict[str, str] | None, base_iri: str | None = None) -> str:
+    """``BASE`` and ``PREFIX`` declarations; the query's own, written after them, take precedence.
+
+    >>> prologue({"ex": "http://example.org/"}, "http://example.org/base/").splitlines()
+    ['BASE <http://example.org/base/>', 'PREFIX ex: <http://example.org/>']
+    """
+    base = f"BASE <{base_iri}>\n" if base_iri else ""
+    return base + "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
 
 
 def insert_data(quads: Iterable[ox.Quad]) -> str:

@@ -20,7 +20,7 @@ from kg.store.executor import Answer, QueryExecutor, evaluate
 from kg.web import protocol
 from kg.web.cache import AnswerCache
 from kg.web.common import RateLimiter, log_request, state
-from kg.web.negotiation import formats_for, query_formats
+from kg.web.negotiation import format_parameters, formats_for, query_formats
 
 
 class QueryAnswers:
@@ -113,7 +113,7 @@ class QueryFront:
         try:
             query, dataset = protocol.query_request(params["query"], params.get("default-graph-uri", []),
                                                     params.get("named-graph-uri", []))
-            formats = formats_for(params.get("format", [None])[0], accept)
+            formats = formats_for(format_parameters(params), accept)
             result, hit = self.answers.get(query, dataset, formats)
         except KGError as exc:
             return f"{exc.status} {HTTPStatus(exc.status).phrase}", [("Content-Type", "application/json")], \

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import BadRequest, NotFound, QueryError, where
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE, PREFIXES
 
 PARAM_TYPES = {"iri", "string", "integer", "date"}
 
@@ -167,6 +167,7 @@ def execute(store: ox.Store, text: str, substitutions: dict | None = None, *, da
     try:
         return store.query(
             text,
+            base_iri=BASE,  # the service's base IRI: relative IRIs resolve as on /sparql
             prefixes=PREFIXES,
             substitutions=substitutions or None,
             **(dataset or {}),

@@ -26,11 +26,51 @@ GRAPH_TYPES = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
-# What a `format=` parameter may name, as the Wikidata Query Service accepts it.
-FORMAT_ALIASES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-                  "ttl": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-                  "jsonld": "application/ld+json", "nquads": "application/n-quads", "trig": "application/trig"}
+FORMAT_PARAMETERS = ("format", "output", "results")
+"""The parameters clients name a format with: WDQS and Virtuoso read ``format``, Joseki ``output``,
+Rasqal ``results``; SPARQLWrapper sends all three (and for some formats a second, media-type value)."""
+# What a format parameter may name, as WDQS, Virtuoso and SPARQLWrapper write them: the format
+# for solutions and the format for a graph that one name stands for (SPARQLWrapper's "xml" means
+# SPARQL results XML for a SELECT and RDF/XML for a CONSTRUCT).
+_JSON, _XML = "application/sparql-results+json", "application/sparql-results+xml"
+FORMAT_ALIASES: dict[str, tuple[str | None, str | None]] = {
+    "json": (_JSON, "application/ld+json"), "xml": (_XML, "application/rdf+xml"),
+    "csv": ("text/csv", None), "tsv": ("text/tab-separated-values", None),
+    "turtle": (None, "text/turtle"), "ttl": (None, "text/turtle"), "n3": (None, "text/turtle"),
+    "ntriples": (None, "application/n-triples"), "nt": (None, "application/n-triples"),
+    "rdfxml": (None, "application/rdf+xml"), "rdf+xml": (None, "application/rdf+xml"), "rdf": (None, "application/rdf+xml"),
+    "jsonld": (None, "application/ld+json"), "json-ld": (None, "application/ld+json"),
+    "nquads": (None, "application/n-quads"), "trig": (None, "application/trig"),
+}
+FORMAT_ALIASES.update({mime: (RESULT_TYPES[mime], None) for mime in RESULT_TYPES})
+FORMAT_ALIASES.update({mime: (None, mime) for mime in GRAPH_TYPES})
+FORMAT_ALIASES.update({"application/x-json+ld": (None, "application/ld+json"), "text/n3": (None, "text/turtle"),
+                       "application/turtle": (None, "text/turtle")})
+
+
+def format_parameters(values) -> tuple[str, ...]:
+    """The values of ``format``, ``output`` and ``results`` in ``values`` (a MultiDict or a dict of
+    lists), in that order, empty ones left out (SPARQLWrapper sends ``format=`` beside ``*/*``)."""
+    getlist = values.getlist if hasattr(values, "getlist") else (lambda name: values.get(name, []))
+    return tuple(v.strip() for name in FORMAT_PARAMETERS for v in getlist(name) if v.strip())
+
+
+def named_formats(wanted: tuple[str, ...]) -> tuple[str | None, str | None]:
+    """The first results format and the first graph format the format parameters name.
+
+    :raises BadRequest: a value names no format this endpoint knows.
+    """
+    results = graph = None
+    for value in wanted:
+        # SPARQLWrapper's second value is an Accept list: "application/ld+json,application/x-json+ld".
+        for name in (part.split(";")[0].strip().lower() for part in value.split(",")):
+            try:
+                for_results, for_graph = FORMAT_ALIASES[name]
+            except KeyError:
+                raise BadRequest(f"format {name!r} is not available; use one of: "
+                                 f"{', '.join(sorted(FORMAT_ALIASES))} (or only an Accept header)") from None
+            results, graph = results or for_results, graph or for_graph
+    return results, graph
 
 
 def wants_html() -> bool:
@@ -58,13 +98,12 @@ def triples_response(triples) -> Response:
 
 
 def negotiate(offered: list[str]):
-    """Pick the response type from ``format=`` or ``Accept``; a (body, 406) pair if none fits."""
-    wanted = request.args.get("format")
-    if wanted:
-        mime = FORMAT_ALIASES.get(wanted, wanted)
-        if mime not in offered:
-            raise BadRequest(f"format {wanted!r} is not available here; use one of: {', '.join(offered)}")
-        return mime
+    """Pick the response type for an RDF graph: a format parameter that names one of ``offered``,
+    else ``Accept`` (one that names something else does not override a satisfiable ``Accept``);
+    a (body, 406) pair if none fits."""
+    _, named = named_formats(format_parameters(request.args))
+    if named in offered:
+        return named
     if not request.accept_mimetypes:
         return offered[0]
     mime = request.accept_mimetypes.best_match(offered, default=None)
@@ -75,25 +114,35 @@ def negotiate(offered: list[str]):
 
 def query_formats() -> tuple[str | None, str | None]:
     """Pick the results format and the graph format the client takes, before the result's kind is known."""
-    return formats_for(request.args.get("format"), request.headers.get("Accept"))
+    return formats_for(format_parameters(request.values), request.headers.get("Accept"))
 
 
 @functools.lru_cache(maxsize=1024)
-def formats_for(wanted: str | None, accept: str | None) -> tuple[str | None, str | None]:
-    """:func:`query_formats` of one ``format`` and ``Accept``, remembered: clients send the same few
-    again and again, and parsing and matching them took longer than evaluating a light query."""
-    graph_types = list(GRAPH_TYPES)  # a CONSTRUCT or DESCRIBE result in TriG or N-Quads is in the default graph
-    if wanted:
-        mime = FORMAT_ALIASES.get(wanted, wanted)
-        if mime in RESULT_TYPES:
-            return RESULT_TYPES[mime], None
-        if mime in graph_types:
-            return None, mime
-        raise BadRequest(f"format {wanted!r} is not available; use one of: "
-                         f"{', '.join(sorted(set(FORMAT_ALIASES) | set(RESULT_TYPES) | set(graph_types)))}")
+def formats_for(wanted: tuple[str, ...], accept: str | None) -> tuple[str | None, str | None]:
+    """:func:`query_formats` of the format parameters' values and ``Accept``, remembered: clients
+    send the same few again and again, and parsing and matching them took longer than
+    evaluating a light query.
+
+    For each kind of result (solutions, a graph), a format parameter that names a format of that
+    kind wins (the WDQS-style ``format=json``); otherwise ``Accept`` decides, so a parameter that
+    does not fit the query form never overrides a satisfiable ``Accept``, as Fuseki and
+    Oxigraph negotiate. SPARQLWrapper sends ``format=xml&output=xml&results=xml`` beside
+    ``Accept: application/rdf+xml`` for a CONSTRUCT: RDF/XML it gets.
+
+    >>> formats_for(("xml", "xml", "xml"), "application/rdf+xml")
+    ('application/sparql-results+xml', 'application/rdf+xml')
+    >>> formats_for(("csv",), "application/ld+json")
+    ('text/csv', 'application/ld+json')
+    """
+    results, graph = named_formats(wanted)
+    if results and graph:
+        return results, graph
     accepted = parse_accept_header(accept, MIMEAccept)
     if not accepted:
-        return "application/sparql-results+json", "text/turtle"
-    results = accepted.best_match(list(RESULT_TYPES), default=None)
-    graph = accepted.best_match(graph_types, default=None)
-    return (RESULT_TYPES[results] if results else None), graph
+        return results or _JSON, graph or "text/turtle"
+    if results is None:
+        best = accepted.best_match(list(RESULT_TYPES), default=None)
+        results = RESULT_TYPES[best] if best else None
+    if graph is None:
+        graph = accepted.best_match(list(GRAPH_TYPES), default=None)  # TriG, N-Quads: in the default graph
+    return results, graph

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from kg.errors import BadRequest, KGError
@@ -115,6 +115,10 @@ def service_description(endpoint: str, *, void_url: str, update_url: str | None)
                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads"):
         graph.add((service, SD.resultFormat, FORMATS_NS[fmt]))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    graph.add((service, RDFS.comment, Literal(
+        f"Base IRI: relative IRIs in queries and updates are resolved against {BASE} (the dataset's namespace), "
+        f"so <meeting/rats-conference/8> names {BASE}meeting/rats-conference/8; a BASE declaration in the "
+        "query takes precedence.", lang="en")))
     description = BNode()
     graph.add((service, SD.defaultDataset, description))
     graph.add((description, RDF.type, SD.Dataset))

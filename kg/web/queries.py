@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from kg.web import named_queries
 from kg.web.answers import answer
 from kg.web.common import state
+from kg.web.negotiation import FORMAT_PARAMETERS
 from kg.web.openapi import openapi_document
 from kg.wikidata.wdqs import rewrite_label_service
 
@@ -32,7 +33,7 @@ def list_queries():
 def run_query(name: str):
     """Run a named query with its parameters from the URL."""
     query = named_queries.get_query(state()["queries"], name)
-    values = {k: v for k, v in request.args.items() if k != "format"}
+    values = {k: v for k, v in request.args.items() if k not in FORMAT_PARAMETERS}
     return answer(rewrite_label_service(query.text), {}, query.bind(values))
 
 

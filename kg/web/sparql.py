@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.errors import BadRequest, QueryError, where
-from kg.namespaces import PREFIXES
+from kg.namespaces import BASE, PREFIXES
 from kg.store.embedded import refresh_default_graph
 from kg.web import protocol
 from kg.web.answers import answer
@@ -17,6 +17,7 @@ from kg.web.common import WRITE_LOCK, error, require_token, state, store_changed
 from kg.web.negotiation import rdf_response, wants_html
 
 blueprint = Blueprint("sparql", __name__)
+UPDATE_SPEC = "https://www.w3.org/TR/sparql11-update/"
 
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
@@ -68,9 +69,11 @@ def update():
     protocol.refuse_remote_access(updates[0], allow_load=current_app.config["ALLOW_LOAD"])
     with WRITE_LOCK:
         try:
-            state()["store"].update(updates[0], prefixes=PREFIXES)
+            state()["store"].update(updates[0], base_iri=BASE, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {where(str(exc))}") from None
+        except RuntimeError as exc:  # it parsed and cannot be carried out: DROP GRAPH of a graph that is not there
+            raise QueryError(f"the update failed and changed nothing: {exc}", link=UPDATE_SPEC) from None
         refresh_default_graph(state()["store"])
         store_changed()
     return Response(status=204)

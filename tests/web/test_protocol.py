@@ -168,7 +168,7 @@ def test_graph_store_protocol_reads(client):
 
 @pytest.mark.parametrize("name, fmt", [("dataset.nq.gz", ox.RdfFormat.N_QUADS), ("dataset.trig.gz", ox.RdfFormat.TRIG)])
 def test_dumps_are_gzipped_and_complete(client, name, fmt, store):
-    response = client.get(f"/dumps/{name}")
+    response = client.get(f"/dumps/{name}", headers={"Accept-Encoding": "gzip"})
     quads = list(ox.parse(gzip.decompress(response.data), format=fmt))
     assert len(quads) == sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))
 
