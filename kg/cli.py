@@ -318,6 +318,52 @@ def bench_command(sizes, json_path, root):
         write_json(runs[0] if len(runs) == 1 else runs, json_path)
 
 
+@cli.command("draft")
+@click.argument("text_file", metavar="TEXT", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
+@click.option("--language", type=click.Choice(["en", "ru", "zh"]), default=None,
+              help="The text's language (default: guessed from its script).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the draft here instead of standard output.")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder holding ontology/ and authority/.")
+@reports_errors
+def draft_command(text_file, language, output, root):
+    """Draft a mapping for the source text TEXT (a file, or - for standard input), for a curator to review."""
+    from kg.draft import Drafter
+
+    if str(text_file) == "-":
+        text = sys.stdin.read()
+    elif not text_file.is_file():
+        raise BadRequest(f"{text_file}: no such file")
+    else:
+        try:
+            text = text_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"{text_file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    source_id = "draft" if str(text_file) == "-" else text_file.stem
+    mapping = Drafter.from_project(Project(root)).draft(text, language, source_id=source_id)
+    if output:
+        output.write_text(mapping, encoding="utf-8")
+    else:
+        click.echo(mapping, nl=False)
+
+
+@cli.command("bench-draft")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder whose seeds/ and mappings/ are the curated sources.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures as JSON to this file.")
+@reports_errors
+def bench_draft_command(root, json_path):
+    """Draft every curated source from its text and compare with its mapping: precision and recall."""
+    from kg.bench.draft import run, table, write_json
+
+    results = run(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
+    click.echo(table(results), nl=False)
+    if json_path:
+        write_json(results, json_path)
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
