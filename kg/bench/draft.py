@@ -4,17 +4,20 @@ Every curated source is drafted from its text alone (the language guessed from t
 Both the draft and the hand mapping are run through the mapper engine, and their stated
 triples compared with their evidence: a drafted triple is right when the curated mapping
 states the same subject, property and value and one of its quotes overlaps one of the
-curated quotes (character offsets). Recall is the share of curated triples some right
+curated quotes of that subject (character offsets): a curated fact is often split over
+several quotes (a shared quote for a statistic's type and measure, one for each value), so
+the quotes of the subject together are "the curated quote". Recall is the share of curated triples some right
 drafted triple matches.
 
 One alignment is made first, since a statistic's path is a convention and not a fact: a
 drafted statistic whose path the curated mapping does not use is taken as the curated
-statistic of the same measure whose quotes overlap its own, if there is exactly one.
+statistic of the same measure whose quotes overlap its own, if there is exactly one (or
+exactly one of them with the same value).
 
 Kinds: source metadata (the source's own triples), meeting, date (start, end, date, as-of),
 participation and role (participations, memberships, participant categories), person and
-post (people, post holdings), statistic; "other" (topics, documents, incidents, what is said
-of organisations) is shown apart and left out of the total the targets are about.
+post (people, post holdings), statistic; "other" (topics and descriptions, documents,
+incidents, what is said of organisations) is shown apart and left out of the total the targets are about.
 """
 
 from __future__ import annotations
@@ -94,6 +97,8 @@ def facts(graph: Graph) -> dict:
 def kind_of(triple, types) -> str:
     subject, predicate, _ = triple
     classes = types.get(subject, set())
+    if predicate in (RATS.topic, RATS.description):
+        return "other"  # what was discussed: not one of the kinds the drafter proposes
     if "/source/" in str(subject):
         return "source"
     if predicate in DATES:
@@ -123,6 +128,9 @@ def _align_statistics(drafted: dict, curated: dict, types: dict) -> dict:
     for (s, p, o), spans in drafted.items():
         if p == RATS.measure and s not in curated_stats:
             candidates = [c for c in curated_stats if measure_of.get(c) == o and _overlap(spans, spans_of[c])]
+            if len(candidates) > 1:  # the same measure twice (two years): the one of the same value
+                value = next((v for (t, q, v) in drafted if t == s and q == RATS.value), None)
+                candidates = [c for c in candidates if (c, RATS.value, value) in curated]
             if len(candidates) == 1:
                 renamed[s] = candidates[0]
     aligned = defaultdict(list)
@@ -133,12 +141,15 @@ def _align_statistics(drafted: dict, curated: dict, types: dict) -> dict:
 
 def compare(drafted: dict, curated: dict, types: dict, result: SourceResult) -> None:
     drafted = _align_statistics(drafted, curated, types)
+    quotes = defaultdict(list)  # every quote the curated mapping gives for a subject
+    for (s, _, _), spans in curated.items():
+        quotes[s] += spans
     found = set()
     for triple, spans in drafted.items():
         kind = kind_of(triple, types)
         score = result.kinds[kind]
         score.drafted += 1
-        if triple in curated and _overlap(spans, curated[triple]):
+        if triple in curated and _overlap(spans, quotes[triple[0]]):
             score.right += 1
             found.add(triple)
         if kind == "statistic" and triple[1] in (RATS.value, RATS.qualifier):

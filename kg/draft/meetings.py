@@ -40,7 +40,8 @@ ZH_COUNCIL = re.compile(r"理事会(?:第(?P<ord>[零〇一二三四五六七八
 HELD = re.compile(r"\b(?:held|took place|hosted|was attended|convened|opened|gathered|met)\b|состоял|прош[её]л|прошл|"
                   r"проходил|проведен|провел|открыл|举行|召开|举办", re.IGNORECASE)
 VENUE = {
-    "en": r"(?:held|took place|gathered|convened|met|opened|was hosted|hosted)\s+(?:on\s+[^,.;]{3,20}\s+)?in\s+(?:the\s+city\s+of\s+)?$",
+    "en": r"(?:held|took place|gathered|convened|met|opened|was hosted|hosted)\s+(?:on\s+[^.;]{3,30}?\s+)?in\s+"
+          r"(?:the\s+city\s+of\s+)?$",
     "ru": r"(?:\bв|\bво)\s+(?:городе\s+)?$",
     "zh": r"(?:在|于)$",
 }
@@ -49,7 +50,7 @@ ROLES = [
     # role, cue (matched case-insensitively in the part of the sentence that lists the states)
     ("observer", r"observer|наблюдател|观察员"),
     ("dialoguePartner", r"dialogue partner|партн[её]р[а-я]* по диалогу|对话伙伴"),
-    ("member", r"member[- ]states?|member[- ]countries|\bmembers\b|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
+    ("member", r"member[- ]states?|member[- ]countries|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
     ("delegation", r"delegations?|took part|take part|attended|participated|representatives|делегаци|"
                    r"участвовал|приняли участие|представител|代表团|出席|参加"),
 ]
@@ -72,7 +73,7 @@ def propose_meetings(ctx: Context) -> None:
         elif ctx.language == "zh":
             pattern = re.compile(ORD["zh"] + phrase)
         else:
-            pattern = re.compile(r"(?<![\w-])" + ORD[ctx.language if ctx.language in ORD else "en"] + r"\s+" + phrase,
+            pattern = re.compile(r"(?<![\w-])" + ORD[ctx.language if ctx.language in ORD else "en"] + r"\s+(?:" + phrase + ")",
                                  re.IGNORECASE)
         for m in pattern.finditer(ctx.text):
             edition = _edition(m, ctx.language)
@@ -117,7 +118,7 @@ def _describe_meeting(ctx, start, end, path, series, edition, cls):
     if city:
         props["location"] = city.path
     title = TITLE.search(ctx.text, end, sentence.end)
-    if title and title.start() - end < 80:
+    if title and title.start() - end < 160:
         props["title"] = title.group(1).strip().rstrip(".")
     if HELD.search(sentence.text):
         props["status"] = "held"
@@ -213,9 +214,15 @@ def _states_taking_part(ctx):
             if not roles:
                 continue
             if not states:
-                _categories(ctx, a, b, path, roles)
+                if ATTENDANCE.search(sentence.text):
+                    _categories(ctx, a, b, path, roles)
                 continue
             role = next(role for role, cue in ROLES if re.search(cue, segment, re.IGNORECASE))
+            cues = [a + m.start() for m in re.finditer(dict(ROLES)[role], segment, re.IGNORECASE)]
+            listed = any(c < states[0].start and states[0].start - c < 60 for c in cues)
+            after = any(c >= states[-1].end and c - states[-1].end < 60 for c in cues)
+            if not (listed or after):
+                continue  # the cue does not introduce these states: "the borders of the SCO member states"
             first = min(min(r[0] for r in roles) + a, states[0].start)
             lead = re.search(r"(?:(?:the|SCO|RATS|ШОС)\s+){1,3}$", ctx.text[a:first], re.IGNORECASE)
             if lead:  # "the SCO observer states: …"
@@ -230,8 +237,9 @@ def _states_taking_part(ctx):
                     "a": "Participation", "meeting": path, "participant": state.path, "role": role},
                     quote, 0.75 if role != "delegation" else 0.65,
                     f"listed after '{segment[min(r[0] for r in roles):][:30].strip()}'"))
-            if role != "delegation" or not states:
-                continue
+            sco = re.search(r"\bSCO\b|ШОС|上合|上海合作组织", segment)
+            if sco and role in ("member", "observer", "dialoguePartner"):
+                _memberships(ctx, states, role, quote, path)
 
 
 def _categories(ctx, a, b, path, roles):
@@ -257,3 +265,21 @@ def _categories(ctx, a, b, path, roles):
         begin -= 1
     ctx.add(Proposal("participation", path, {"participantCategory": categories if len(categories) > 1 else categories[0]},
                      ctx.quote(begin, a + last), 0.6, "kinds of states named without naming the states"))
+
+
+def _memberships(ctx, states, role, quote, meeting_path):
+    """States the text lists by their SCO status: a membership in the SCO as of the meeting's first day."""
+    start = next((f for f in ctx.facts if f.subject == meeting_path and "startDate" in f.props), None)
+    dates = [d for d in ctx.dates if start and d.first == start.props["startDate"] and d.full]
+    if dates:
+        as_of, date_quote = dates[0].first, ctx.quote(dates[0].start, dates[0].end)
+    elif ctx.publication and ctx.publication.full:
+        as_of, date_quote = ctx.publication.first, ctx.quote(ctx.publication.start, ctx.publication.end)
+    else:
+        return
+    slug = {"dialoguePartner": "dialogue-partner"}.get(role, role)
+    for state in states:
+        name = state.path.split("/")[-1]
+        ctx.add(Proposal("participation", f"membership/sco/{name}/{slug}", {
+            "a": "Membership", "memberState": state.path, "organisation": "org/sco", "role": role, "asOf": as_of},
+            [quote, date_quote], 0.6, "a state listed by its SCO status, as of the meeting's (or the page's) date"))

@@ -10,7 +10,12 @@ other words ("SCO member states").
 from __future__ import annotations
 
 from kg.draft.context import Context, Proposal
-from kg.draft.meetings import ATTENDANCE, _segments
+import re
+
+from kg.draft.meetings import _segments
+
+ATTENDED = re.compile(r"attended|took part|take part|participated|delegations?\b|representatives of|присутствовал|"
+                      r"приняли участие|принял участие|出席|参加", re.IGNORECASE)
 
 
 def propose_organisations(ctx: Context) -> None:
@@ -23,7 +28,7 @@ def propose_organisations(ctx: Context) -> None:
                              ctx.quote(match.start, match.end), 0.6, "a terrorist organisation of the authority data"))
     for sentence in ctx.sentences:
         meeting = ctx.meeting_at(sentence.start)
-        if not meeting or not ATTENDANCE.search(sentence.text):
+        if not meeting or not ATTENDED.search(sentence.text):
             continue
         _, path, series, edition = meeting
         for a, b in _segments(ctx.text, sentence.start, sentence.end):

@@ -53,7 +53,8 @@ def candidate_names(text: str, script: str, taken: list) -> list[tuple[int, int,
             current = []
         current.append(word)
     runs.append(current)
-    return [(run[0].start(), run[-1].end(), text[run[0].start():run[-1].end()]) for run in runs if 2 <= len(run) <= 3]
+    return [(run[0].start(), run[-1].end(), text[run[0].start():run[-1].end()]) for run in runs if 2 <= len(run) <= 3
+            and not re.search(r"\b(?:of|in|at|for|the)\s+$", text[max(0, run[0].start() - 5):run[0].start()])]
 
 
 TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -162,7 +163,7 @@ def propose_people(ctx: Context) -> None:
             quote = ctx.quote(begin, finish)
             holding = f"holding/{post_path.split('/')[-1]}/{person}"
             props = {"a": "PostHolding", "holder": path, "post": post_path}
-            meeting = ctx.meeting_at(start)
+            meeting = ctx.meeting_at(start) if at_the_meeting(ctx, start) else None
             if meeting:
                 props["atMeeting"] = meeting[1]
             elif ctx.publication:
@@ -184,9 +185,20 @@ def propose_people(ctx: Context) -> None:
         _part(ctx, start, end, path, sentence)
 
 
+MEETING_WORDS = re.compile(r"\b(?:meeting|conference|forum|session|event|participants)\b|заседани|конференци|"
+                           r"совещани|форум|会议|论坛", re.IGNORECASE)
+
+
+def at_the_meeting(ctx, offset) -> bool:
+    """Whether the paragraph at ``offset`` is about the meeting (it names it), not an expert's comment."""
+    start = ctx.text.rfind("\n", 0, offset) + 1
+    end = ctx.text.find("\n", offset)
+    return bool(ctx.meetings) and bool(MEETING_WORDS.search(ctx.text, start, len(ctx.text) if end < 0 else end))
+
+
 def _part(ctx, start, end, path, sentence):
     meeting = ctx.meeting_at(start)
-    if not meeting:
+    if not meeting or not at_the_meeting(ctx, start):
         return
     _, meeting_path, series, edition = meeting
     for pattern, role, confidence in ((MESSAGE, "messageSender", 0.6), (HEADED, "delegationHead", 0.6),

@@ -69,6 +69,11 @@ def _clause(text: str, start: int, end: int, low: int, high: int) -> tuple[int, 
     return left, right
 
 
+def _next_boundary(text, right, high):
+    m = BOUNDARY.search(text, right + 1, high)
+    return m.start() if m else high
+
+
 def _measures(ctx: Context):
     measures = []
     for entity in ctx.gazetteer.of_kind("measure"):
@@ -79,7 +84,9 @@ def _measures(ctx: Context):
     return measures
 
 
-def _best_measure(measures, words):
+def _best_measure(measures, words, head=frozenset()):
+    """The measure whose label's words the clause covers best; a label holding the figure's own noun
+    (``head``: the words right after it, or right before it in Chinese) first."""
     best = None
     for path, needed, label in measures:
         hit = len(needed & words)
@@ -88,7 +95,7 @@ def _best_measure(measures, words):
         ratio = hit / len(needed)
         if ratio < 0.5 or (hit < 2 and len(needed) > 2):
             continue
-        key = (ratio, hit)
+        key = (bool(needed & head), ratio, hit)
         if best is None or key > best[0]:
             best = (key, path, label)
     return best
@@ -102,6 +109,8 @@ def propose_statistics(ctx: Context) -> None:
     skip = [(d.start, d.end) for d in ctx.dates] + [(f.start, f.end) for f in _ordinals(ctx)] + ctx.ordinals
     if ctx.dateline:
         skip.append(ctx.dateline)
+    skip += [m.span() for m in re.finditer(PERIODS.get(ctx.language, PERIODS["en"]), ctx.text, re.IGNORECASE)
+             if not m.groupdict().get("year")]  # "over the past three years": a period, not a figure
     for m in pattern.finditer(ctx.text):
         if any(m.start() < e and m.end() > s for s, e in skip):
             continue
@@ -110,8 +119,17 @@ def propose_statistics(ctx: Context) -> None:
             continue
         sentence = ctx.sentence_at(m.start())
         left, right = _clause(ctx.text, m.start(), m.end(), sentence.start, sentence.end)
-        words = {w for w, _, _ in _tokens(ctx.text[left:right], ctx.language)}
-        best = _best_measure(measures, words)
+        if ctx.language == "zh":
+            head = {w for w, _, _ in _tokens(ctx.text[left:m.start()], ctx.language)[-2:]}
+        else:
+            head = {w for w, _, _ in _tokens(ctx.text[m.end():right], ctx.language)[:2]}
+        best = None
+        for _ in range(3):  # "91 crimes of a terrorist, separatist, and extremist nature have been stopped"
+            words = {w for w, _, _ in _tokens(ctx.text[left:right], ctx.language)}
+            best = _best_measure(measures, words, head)
+            if best or right >= sentence.end or pattern.search(ctx.text, right, _next_boundary(ctx.text, right, sentence.end)):
+                break
+            right = _next_boundary(ctx.text, right, sentence.end)
         before = ctx.text[left:m.start()]
         qualifier = QUALIFIER_BEFORE.search(before)
         name = next((n for n, _ in QUALIFIERS if qualifier and qualifier.group(n)), "exactly")
@@ -128,7 +146,7 @@ def propose_statistics(ctx: Context) -> None:
                                  quote, 0.2, "a figure", unsure=f"no measure of the authority data fits "
                                  f"'{ctx.text[left:right].strip()[:60]}': add one and give it here"))
             continue
-        (ratio, _hit), measure, label = best
+        (_head, ratio, _hit), measure, label = best
         props = {"a": "Statistic", "measure": measure, "value": value, "qualifier": name}
         period = _period(ctx, sentence, m.start())
         if period:
@@ -148,6 +166,8 @@ def propose_statistics(ctx: Context) -> None:
         ctx.add(Proposal("statistic", subject, props, quote, confidence,
                          f"a figure whose clause matches the measure '{label}'"))
         reporter = _reporter(ctx, sentence, m.start())
+        if reporter and quote and reporter[1] != quote:
+            reporter = (reporter[0], [reporter[1], quote])  # who said it, and the figure they said
         if reporter:
             extra = {"reportedBy": reporter[0]}
             if meeting and slug not in ABOUT_MEETING:
@@ -191,7 +211,8 @@ def _period(ctx, sentence, at):
     for m in re.finditer(PERIODS.get(ctx.language, PERIODS["en"]), sentence.text, re.IGNORECASE):
         distance = abs(sentence.start + m.start() - at) + (0 if sentence.start + m.start() < at else 40)
         if best is None or distance < best[0]:
-            best = (distance, m.group("year") if m.groupdict().get("year") else m.group(0))
+            phrase = m.group(0)
+            best = (distance, m.group("year") if m.groupdict().get("year") else phrase[0].lower() + phrase[1:])
     return best[1] if best else None
 
 
