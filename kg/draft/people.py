@@ -89,6 +89,9 @@ def _tokens(phrase: str, language: str) -> tuple:
             continue
         for part in m.group(0).split("-"):
             norm = _norm(part, language)
+            if norm == "акт" and words and words[-1][0] == "террористический":
+                words[-1] = ("теракт", words[-1][1], m.end())  # "террористических актов" is "терактов"
+                continue
             if norm not in STOP and len(norm) > 1:
                 words.append((norm, m.start(), m.end()))
     return tuple(words)

@@ -88,6 +88,11 @@ def _publisher_and_relays(ctx: Context) -> None:
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(match.start, match.end), 0.75,
                              "a news outlet's name alone on the first line"))
             continue
+        if match.kind == "media" and re.match(r"\s+(?:reports|reported|сообщает|报道)\b", ctx.text[match.end:match.end + 12]):
+            finish = match.end + len(re.match(r"\s+\S+", ctx.text[match.end:]).group(0))
+            ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(match.start, finish), 0.6,
+                             "a news outlet saying it reports: the page's own"))
+            continue
         window = ctx.text[max(0, match.start - 60):match.start]
         cue = re.search(RELAYS.get(ctx.language, RELAYS["en"]), window, re.IGNORECASE)
         if match.kind == "media" and cue:
@@ -119,6 +124,8 @@ def _title(ctx: Context) -> None:
             continue
         if stripped.endswith((".", "。")) and not stripped.endswith(("”.", "\".")):
             return
+        if re.search(r"[>|»]|[a-zа-яё][A-ZА-ЯЁ]", stripped) or stripped.count(" ".join(words[:4])) > 1:
+            continue  # a breadcrumb, a menu glued together, a line that repeats itself
         begin = start + len(line) - len(line.lstrip())
         quote = ctx.quote(begin, begin + len(stripped))
         ctx.add(Proposal("source", "source", {"title": stripped}, quote, 0.6,

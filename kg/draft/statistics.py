@@ -69,6 +69,15 @@ def _clause(text: str, start: int, end: int, low: int, high: int) -> tuple[int, 
     return left, right
 
 
+def _head(ctx, m) -> set:
+    """The words a figure counts: the two after it (before it in Chinese), within its clause."""
+    sentence = ctx.sentence_at(m.start())
+    left, right = _clause(ctx.text, m.start(), m.end(), sentence.start, sentence.end)
+    if ctx.language == "zh":
+        return {w for w, _, _ in _tokens(ctx.text[left:m.start()], ctx.language)[-2:]}
+    return {w for w, _, _ in _tokens(ctx.text[m.end():right], ctx.language)[:2]}
+
+
 def _next_boundary(text, right, high):
     m = BOUNDARY.search(text, right + 1, high)
     return m.start() if m else high
@@ -95,7 +104,7 @@ def _best_measure(measures, words, head=frozenset()):
         ratio = hit / len(needed)
         if ratio < 0.5 or (hit < 2 and len(needed) > 2):
             continue
-        key = (bool(needed & head), ratio, hit)
+        key = (ratio, bool(needed & head), hit)
         if best is None or key > best[0]:
             best = (key, path, label)
     return best
@@ -111,21 +120,20 @@ def propose_statistics(ctx: Context) -> None:
         skip.append(ctx.dateline)
     skip += [m.span() for m in re.finditer(PERIODS.get(ctx.language, PERIODS["en"]), ctx.text, re.IGNORECASE)
              if not m.groupdict().get("year")]  # "over the past three years": a period, not a figure
-    for m in pattern.finditer(ctx.text):
-        if any(m.start() < e and m.end() > s for s, e in skip):
-            continue
+    figures = [m for m in pattern.finditer(ctx.text) if not any(m.start() < e and m.end() > s for s, e in skip)]
+    heads = {m.start(): _head(ctx, m) for m in figures}
+    for m in figures:
         value = figure_value(m, ctx.language)
         if value is None or not _is_figure(ctx, m, value):
             continue
         sentence = ctx.sentence_at(m.start())
         left, right = _clause(ctx.text, m.start(), m.end(), sentence.start, sentence.end)
-        if ctx.language == "zh":
-            head = {w for w, _, _ in _tokens(ctx.text[left:m.start()], ctx.language)[-2:]}
-        else:
-            head = {w for w, _, _ in _tokens(ctx.text[m.end():right], ctx.language)[:2]}
+        head = heads[m.start()]
+        others = set().union(*(h for at, h in heads.items() if at != m.start() and sentence.start <= at < sentence.end))
         best = None
         for _ in range(3):  # "91 crimes of a terrorist, separatist, and extremist nature have been stopped"
-            words = {w for w, _, _ in _tokens(ctx.text[left:right], ctx.language)}
+            # the nouns other figures of the sentence count are not this one's ("160 participants from 17 countries")
+            words = {w for w, _, _ in _tokens(ctx.text[left:right], ctx.language)} - (others - head)
             best = _best_measure(measures, words, head)
             if best or right >= sentence.end or pattern.search(ctx.text, right, _next_boundary(ctx.text, right, sentence.end)):
                 break
@@ -146,7 +154,7 @@ def propose_statistics(ctx: Context) -> None:
                                  quote, 0.2, "a figure", unsure=f"no measure of the authority data fits "
                                  f"'{ctx.text[left:right].strip()[:60]}': add one and give it here"))
             continue
-        (_head, ratio, _hit), measure, label = best
+        (ratio, _noun, _hit), measure, label = best
         props = {"a": "Statistic", "measure": measure, "value": value, "qualifier": name}
         period = _period(ctx, sentence, m.start())
         if period:

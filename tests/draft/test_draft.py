@@ -207,3 +207,13 @@ def test_bad_input_is_refused_with_a_message(drafter):
 
 def test_language_is_guessed_from_the_script():
     assert [guess_language(t) for t in (RU_COUNCIL, ZH_COUNCIL, EN_CONFERENCE)] == ["ru", "zh", "en"]
+
+
+def test_members_listed_as_the_sco_s_as_of_the_page_date(drafter, vocabulary):
+    text = (" date 2024-07-23\n\nJoint drills took place in China, News.Az reports. The SCO, established in 2001, "
+            "includes Belarus, China, India and Russia.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/belarus/member", "asOf") == ["2024-07-23"]
+    assert values(facts, "membership/sco/russia/member", "role") == ["member"]
+    assert values(facts, "source", "publicationDate") == ["2024-07-23"]
+    assert values(facts, "source", "publisher") == ["org/news-az"] or "org/news-az" not in drafter.gazetteer.entities
