@@ -26,6 +26,7 @@ def propose_source_facts(ctx: Context) -> None:
     _dateline(ctx)
     _publication_date(ctx)
     _publisher_and_relays(ctx)
+    _author(ctx)
     _title(ctx)
 
 
@@ -63,8 +64,12 @@ def _publication_date(ctx: Context) -> None:
             continue
         ctx.publication = date
         start = line_start + (labelled.start() if labelled else len(before))
-        quote = ctx.quote(start, date.end)
-        ctx.add(Proposal("source", "source", {"publicationDate": date.first}, quote, 0.85 if labelled else 0.7,
+        value, end = date.first, date.end
+        clock = re.match(r"[ T](\d{2}:\d{2}:\d{2})(?!\d)", ctx.text[date.end:date.end + 10])
+        if clock and len(value) == 10:  # "2019-04-12 11:29:27": the page's time too
+            value, end = f"{value}T{clock.group(1)}", date.end + clock.end()
+        quote = ctx.quote(start, end)
+        ctx.add(Proposal("source", "source", {"publicationDate": value}, quote, 0.85 if labelled else 0.7,
                          "a date labelled as the page's, or standing at its head" if labelled or clock
                          else "the date opening the stored page"))
         return
@@ -131,3 +136,18 @@ def _title(ctx: Context) -> None:
         ctx.add(Proposal("source", "source", {"title": stripped}, quote, 0.6,
                          "the first short line standing alone: the headline"))
         return
+
+
+BYLINE = re.compile(r"(?im)^\s*(?:by|author|written by|автор|作者|文)\s*[:：]?\s*$")
+
+
+def _author(ctx: Context) -> None:
+    """A byline ("By Zhang Tao", "作者:董龙江", "Автор: …") naming a person of the authority data."""
+    for match in ctx.matches:
+        if match.kind != "person":
+            continue
+        line_start = ctx.text.rfind("\n", 0, match.start) + 1
+        if BYLINE.match(ctx.text[line_start:match.start]):
+            ctx.add(Proposal("source", "source", {"author": match.path}, ctx.quote(line_start, match.end), 0.75,
+                             "a byline naming the author"))
+            return

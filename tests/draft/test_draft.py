@@ -217,3 +217,27 @@ def test_members_listed_as_the_sco_s_as_of_the_page_date(drafter, vocabulary):
     assert values(facts, "membership/sco/russia/member", "role") == ["member"]
     assert values(facts, "source", "publicationDate") == ["2024-07-23"]
     assert values(facts, "source", "publisher") == ["org/news-az"] or "org/news-az" not in drafter.gazetteer.entities
+
+
+def test_sco_status_from_a_sentence_naming_it_after_the_states(drafter, vocabulary):
+    text = ("TASHKENT, June 21 – The SCO was founded in 2001. Its members are China, Russia and India. "
+            "Belarus and Mongolia are the SCO observer countries.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/india/member", "role") == ["member"]
+    assert values(facts, "membership/sco/mongolia/observer", "role") == ["observer"]
+    assert values(facts, "membership/sco/mongolia/observer", "asOf") == ["--06-21"]  # the dateline's day, no year
+
+
+def test_organisations_named_as_attending_are_delegations(drafter, vocabulary):
+    text = ("The 8th scientific-practical conference of the SCO RATS was attended by the SCO Secretariat, the "
+            "Interpol and the Federal Financial Monitoring Service of the Russian Federation (Rosfinmonitoring).")
+    _, facts = drafted(drafter, vocabulary, text)
+    for org in ("sco-secretariat", "interpol", "rosfinmonitoring"):
+        assert values(facts, f"participation/rats-conference/8/{org}", "role") == ["delegation"], org
+
+
+def test_byline_and_a_page_time(drafter, vocabulary):
+    text = "发布时间:2019-04-12 11:29:27\n作者:鲁斯兰·米尔扎耶夫\n上海合作组织地区反恐怖机构理事会第二十次会议在塔什干举行。"
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publicationDate") == ["2019-04-12T11:29:27"]
+    assert values(facts, "source", "author") == ["person/ruslan-mirzayev"]
