@@ -83,7 +83,7 @@ def label_pattern(label: str) -> str:
         if _CYRILLIC.search(word) and len(word) >= 5 and word[-1].isalpha():
             parts.append(re.escape(word[: max(4, len(word) - 2)]) + r"[\u0400-\u04ff]{0,4}")
         else:
-            parts.append(re.escape(word))
+            parts.append(re.escape(word).replace("'", "['’]").replace("’", "['’]"))
     body = r"[\s\u00a0]+".join(parts)
     if not (label.isupper() and len(label) <= 6):
         body = "(?i:" + body + ")"

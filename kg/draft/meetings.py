@@ -119,7 +119,7 @@ def _describe_meeting(ctx, start, end, path, series, edition, cls):
         props["location"] = city.path
     title = TITLE.search(ctx.text, end, sentence.end)
     if title and title.start() - end < 160:
-        props["title"] = title.group(1).strip().rstrip(".")
+        props["title"] = " ".join(title.group(1).split()).rstrip(".")
     if HELD.search(sentence.text):
         props["status"] = "held"
     confidence = 0.9 if len(props) > 3 else 0.8

@@ -133,7 +133,7 @@ def _title(ctx: Context) -> None:
             continue  # a breadcrumb, a menu glued together, a line that repeats itself
         begin = start + len(line) - len(line.lstrip())
         quote = ctx.quote(begin, begin + len(stripped))
-        ctx.add(Proposal("source", "source", {"title": stripped}, quote, 0.6,
+        ctx.add(Proposal("source", "source", {"title": " ".join(stripped.split())}, quote, 0.6,
                          "the first short line standing alone: the headline"))
         return
 

@@ -161,6 +161,11 @@ def propose_statistics(ctx: Context) -> None:
             props["period"] = period
         if SCO_SPACE.search(sentence.text) and "region/sco-space" in ctx.gazetteer.entities:
             props["area"] = "region/sco-space"
+        else:
+            place = next((s for s in ctx.matches_in(m.end(), right, {"state"})
+                          if re.search(r"\b(?:in|within)\s+(?:the\s+)?$|\bв\s+$|在$", ctx.text[s.start - 8:s.start])), None)
+            if place:  # "two terrorist attacks are prevented in Kazakhstan"
+                props["area"] = place.path
         meeting = ctx.meeting_at(m.start())
         slug = measure.split("/")[-1]
         if meeting and slug in ABOUT_MEETING:
