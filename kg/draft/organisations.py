@@ -94,7 +94,7 @@ def propose_organisations(ctx: Context) -> None:
                          re.IGNORECASE) and ctx.matches_in(a, b, {"state"}):
                 continue  # states by their role: the enumeration rule's
             orgs = [m for m in ctx.matches_in(a, b, {"org"}) if not m.text.isupper()
-                    and m.path not in ("org/sco", "org/sco-rats")]
+                    and m.path not in ("org/sco", "org/sco-rats") and not _part_of_a_name(ctx, m)]
             if not orgs:
                 continue
             quote = ctx.quote(orgs[0].start, orgs[-1].end)
@@ -102,3 +102,11 @@ def propose_organisations(ctx: Context) -> None:
                 ctx.add(Proposal("participation", f"participation/{series}/{edition}/{org.path.split('/')[-1]}", {
                     "a": "Participation", "meeting": path, "participant": org.path, "role": "delegation"},
                     quote, 0.55, "an organisation named in a sentence about who attended"))
+
+
+def _part_of_a_name(ctx: Context, match) -> bool:
+    """"the Secretariat of the CSTO", "under the Russian Ministry …", "United Nations (UN) Office …": not the attendee."""
+    before = ctx.text[max(0, match.start - 12):match.start]
+    after = ctx.text[match.end:match.end + 16]
+    return bool(re.search(r"\b(?:of|under)\s+(?:the\s+)?$", before) or re.match(r"\s*\([^)]{1,10}\)\s+[A-Z]", after)
+                or re.match(r"['’]s\b", after))

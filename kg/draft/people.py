@@ -76,6 +76,7 @@ def _norm(word: str, language: str) -> str:
     word = word.lower()
     if re.search(r"[\u0400-\u04ff]", word):
         return ru_lemma(word)
+    word = re.sub(r"iz(e|ed|es|ing|ation|ations)$", r"is\1", word)  # organization, organisation
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 

@@ -129,7 +129,8 @@ def _title(ctx: Context) -> None:
             continue
         if stripped.endswith((".", "。")) and not stripped.endswith(("”.", "\".")):
             return
-        if re.search(r"[>|»]|[a-zа-яё][A-ZА-ЯЁ]", stripped) or stripped.count(" ".join(words[:4])) > 1:
+        if (re.search(r"[>|»]|[a-zа-яё][A-ZА-ЯЁ]| / ", stripped) or stripped.count(" ".join(words[:4])) > 1
+                or stripped.isupper() or len(words) > 16):
             continue  # a breadcrumb, a menu glued together, a line that repeats itself
         begin = start + len(line) - len(line.lstrip())
         quote = ctx.quote(begin, begin + len(stripped))

@@ -87,9 +87,10 @@ def _measures(ctx: Context):
     measures = []
     for entity in ctx.gazetteer.of_kind("measure"):
         for label, language, _hidden in entity.labels:
-            words = {w for w, _, _ in _tokens(label, language)}
-            if words:
-                measures.append((entity.path, words, label))
+            order = [w for w, _, _ in _tokens(label, language)]
+            if order:
+                measures.append((entity.path, set(order), label, order, "ru" if re.search("[\u0400-\u04ff]", label)
+                                 else "zh" if re.search("[\u4e00-\u9fff]", label) else "en"))
     return measures
 
 
@@ -97,13 +98,15 @@ def _best_measure(measures, words, head=frozenset()):
     """The measure whose label's words the clause covers best; a label holding the figure's own noun
     (``head``: the words right after it, or right before it in Chinese) first."""
     best = None
-    for path, needed, label in measures:
+    for path, needed, label, order, language in measures:
         hit = len(needed & words)
         if not hit:
             continue
         ratio = hit / len(needed)
-        if ratio < 0.5 or (hit < 2 and len(needed) > 2):
-            continue
+        action = order[-1] if language == "en" else order[0]  # "individuals detained", "задержанные лица"
+        if ratio < 0.5 or (hit < 2 and len(needed) > 2) or (
+                hit == 1 and len(needed) == 2 and not needed & words & (head | {action})):
+            continue  # one word of two must be the figure's own noun or the action: not "182 leaders, members"
         key = (ratio, bool(needed & head), hit)
         if best is None or key > best[0]:
             best = (key, path, label)
