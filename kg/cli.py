@@ -320,27 +320,16 @@ def bench_command(sizes, json_path, root):
 
 @cli.command("draft")
 @click.argument("text_file", metavar="TEXT", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
-@click.option("--language", type=click.Choice(["en", "ru", "zh"]), default=None,
-              help="The text's language (default: guessed from its script).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the draft here instead of standard output.")
+@click.option("--language", type=click.Choice(["en", "ru", "zh"]), default=None, help="Default: guessed from the script.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
               help="Project folder holding ontology/ and authority/.")
 @reports_errors
 def draft_command(text_file, language, output, root):
     """Draft a mapping for the source text TEXT (a file, or - for standard input), for a curator to review."""
-    from kg.draft import Drafter
+    from kg.draft import Drafter, read_text
 
-    if str(text_file) == "-":
-        text = sys.stdin.read()
-    elif not text_file.is_file():
-        raise BadRequest(f"{text_file}: no such file")
-    else:
-        try:
-            text = text_file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadRequest(f"{text_file}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    source_id = "draft" if str(text_file) == "-" else text_file.stem
+    text, source_id = read_text(text_file)
     mapping = Drafter.from_project(Project(root)).draft(text, language, source_id=source_id)
     if output:
         output.write_text(mapping, encoding="utf-8")

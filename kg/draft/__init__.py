@@ -17,7 +17,9 @@ True
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 from kg.draft.context import Context
 from kg.draft.gazetteer import Gazetteer
@@ -32,6 +34,18 @@ from kg.sources.ontology import Vocabulary, load_ontology
 from kg.sources.project import Project, load_authority
 
 LANGUAGES = ("en", "ru", "zh")
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """Read a source text from a file (or standard input for ``-``); return it and its source id."""
+    if str(path) == "-":
+        return sys.stdin.read(), "draft"
+    if not Path(path).is_file():
+        raise BadRequest(f"{path}: no such file")
+    try:
+        return Path(path).read_text(encoding="utf-8"), Path(path).stem
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def guess_language(text: str) -> str:
