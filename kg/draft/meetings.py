@@ -40,7 +40,8 @@ ZH_COUNCIL = re.compile(r"理事会(?:第(?P<ord>[零〇一二三四五六七八
 HELD = re.compile(r"\b(?:held|took place|hosted|was attended|convened|opened|gathered|met)\b|состоял|прош[её]л|прошл|"
                   r"проходил|проведен|провел|открыл|举行|召开|举办", re.IGNORECASE)
 VENUE = {
-    "en": r"(?:held|took place|gathered|convened|met|opened|was hosted|hosted)\s+(?:on\s+[^.;]{3,30}?\s+)?in\s+"
+    "en": r"(?:held|took place|gathered|convened|met|opened|was hosted|hosted|meeting|conference|session)\s+"
+          r"(?:on\s+[^.;]{3,30}?\s+)?in\s+"
           r"(?:the\s+city\s+of\s+)?$",
     "ru": r"(?:\bв|\bво)\s+(?:городе\s+)?$",
     "zh": r"(?:在|于)$",
@@ -84,10 +85,57 @@ def propose_meetings(ctx: Context) -> None:
             ctx.meetings.append((m.start(), path, series, edition))
             ctx.declare(path, cls, f"{_ordinal_en(edition)} {label}", "a numbered meeting of the series")
             _describe_meeting(ctx, m.start(), m.end(), path, series, edition, cls)
+    if ctx.language == "en":
+        _council_by_context(ctx)
     ctx.meetings.sort()
     if ctx.meetings:
         _venue_elsewhere(ctx)
+        _organiser(ctx)
         _states_taking_part(ctx)
+
+
+BARE_MEETING = re.compile(r"(?<![\w-])" + ORD["en"] + r"\s+(?:regular\s+)?meeting\b", re.IGNORECASE)
+COUNCIL_CONTEXT = re.compile(r"\bRATS\b|\bCouncil\b|Anti-Terror(?:ist)? Structure", re.IGNORECASE)
+ORGANISED = re.compile(r"organi[sz](?:ing|ed|ation of the (?:conference|meeting|event))|at the invitation of|"
+                       r"организ|主办|承办", re.IGNORECASE)
+
+
+def _council_by_context(ctx):
+    """"the RATS … during its 36th meeting": a numbered meeting of the Council, named by what precedes it."""
+    for m in BARE_MEETING.finditer(ctx.text):
+        if any(start <= m.start() < start + 80 for start, *_ in ctx.meetings):
+            continue
+        sentence = ctx.sentence_at(m.start())
+        if not COUNCIL_CONTEXT.search(ctx.text, sentence.start, m.start()):
+            continue
+        edition = _edition(m, "en")
+        if not edition:
+            continue
+        path = f"meeting/rats-council/{edition}"
+        ctx.ordinals.append(m.span("ord"))
+        ctx.meetings.append((m.start(), path, "rats-council", edition))
+        ctx.declare(path, "CouncilMeeting", f"{_ordinal_en(edition)} meeting of the Council of the SCO RATS",
+                    "a numbered meeting of the RATS, named after the RATS")
+        _describe_meeting(ctx, m.start(), m.end(), path, "rats-council", edition, "CouncilMeeting")
+
+
+def _organiser(ctx):
+    """The body the text credits with organising the meeting ("the efforts of the RATS Executive Committee in organising")."""
+    for sentence in ctx.sentences:
+        cue = ORGANISED.search(sentence.text)
+        if not cue:
+            continue
+        orgs = [m for m in ctx.matches_in(sentence.start, sentence.end, {"org"})
+                if "organi" not in m.text.lower() and not m.text.isupper()]
+        if not orgs:
+            continue
+        at = sentence.start + cue.start()
+        org = min(orgs, key=lambda m: abs(m.start - at))
+        _, path, *_ = ctx.meeting_at(sentence.start)
+        begin, finish = min(org.start, at), max(org.end, sentence.start + cue.end())
+        ctx.add(Proposal("meeting", path, {"organiser": org.path}, ctx.quote(begin, finish), 0.5,
+                         f"'{cue.group(0)}' with an organisation in one sentence"))
+        return
 
 
 def _edition(match, language):

@@ -241,3 +241,13 @@ def test_byline_and_a_page_time(drafter, vocabulary):
     _, facts = drafted(drafter, vocabulary, text)
     assert values(facts, "source", "publicationDate") == ["2019-04-12T11:29:27"]
     assert values(facts, "source", "author") == ["person/ruslan-mirzayev"]
+
+
+def test_a_bare_numbered_meeting_of_the_rats_and_its_organiser(drafter, vocabulary):
+    text = ("The decision was announced by the RATS of the SCO during its 36th meeting in Tashkent, Uzbekistan, on "
+            "March 18. Participants praised the efforts of the RATS Executive Committee in organising the meeting.")
+    _, facts = drafted(drafter, vocabulary, text)
+    meeting = "meeting/rats-council/36"
+    assert values(facts, meeting, "startDate") == ["--03-18"]
+    assert values(facts, meeting, "location") == ["city/tashkent"]
+    assert values(facts, meeting, "organiser") == ["org/sco-rats-executive-committee"]
