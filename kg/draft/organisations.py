@@ -18,13 +18,19 @@ ATTENDED = re.compile(r"attended|took part|take part|participated|delegations?\b
                       r"приняли участие|принял участие|出席|参加", re.IGNORECASE)
 
 
-MEMBERS_LISTED = re.compile(
-    r"\b(?:includes|include|comprises|consists of|brings together|unites|members? (?:are|include)|"
-    r"member states(?: are| include)?)\b|в (?:неё|нее|ее|её) входят|в состав (?:ШОС|организации) входят|"
-    r"членами (?:ШОС|организации) являются|成员国(?:包括|有|为)", re.IGNORECASE)
-ROLE_AFTER = re.compile(r"^\s*(?:are|is|have been|remain)\s+(?:the\s+)?(?:SCO\s+|SCO's\s+)?(?P<role>observer|dialogue partner|"
-                        r"member)(?:s|\s+states|\s+countries|\s+nations)?\b|^\s*(?:являются|—)\s+(?P<ru>наблюдател|"
-                        r"партн[её]р|член)", re.IGNORECASE)
+MEMBERS_LISTED = [
+    ("foundingMember", re.compile(r"\bfounding members? (?:included|include|are|were)\b|основател[а-я]* (?:ШОС )?(?:стали|были)|"
+                                  r"创始成员国(?:包括|有|为)", re.IGNORECASE)),
+    ("member", re.compile(r"\b(?:includes|include|comprises|consists of|brings together|unites|members? (?:are|include)|"
+                          r"member states(?: are| include)?)\b|в (?:неё|нее|ее|её) входят|в состав (?:ШОС|организации) входят|"
+                          r"членами (?:ШОС|организации) являются|成员国(?:包括|有|为)", re.IGNORECASE)),
+]
+ROLE_AFTER = re.compile(
+    r"^\s*(?:(?:are|is|have been|remain)\s+(?:the\s+)?(?:SCO\s+|SCO's\s+)?(?P<role>observer|dialogue partner|member)"
+    r"(?:s|\s+states|\s+countries|\s+nations)?\b|(?:were|was)\s+admitted\s+as\s+(?:full\s+)?(?P<admitted>members?)\b|"
+    r"(?:are|is)\s+(?:willing|seeking|set|expected)\s+to\s+join\b(?P<join>)|(?:являются|—)\s+(?P<ru>наблюдател|партн[её]р|член))",
+    re.IGNORECASE)
+CLAUSES = re.compile(r";|,\s+(?:while|whereas|and)\s+|\s+а\s+|，|；")
 SCO = re.compile(r"\bSCO\b|Shanghai Cooperation Organi[sz]ation|ШОС|Шанхайск|上合|上海合作组织")
 RU_ROLES = {"наблюдател": "observer", "партн": "dialoguePartner", "член": "member"}
 
@@ -48,31 +54,47 @@ def _members_listed(ctx: Context) -> None:
         previous = sentence
         if not about_sco:
             continue
-        states = ctx.matches_in(sentence.start, sentence.end, {"state"})
-        if len(states) < 2:
-            continue
-        role, begin = None, sentence.start
-        cue = MEMBERS_LISTED.search(sentence.text)
-        if cue and 0 <= states[0].start - (sentence.start + cue.end()) <= 30:
+        cuts = [sentence.start] + [sentence.start + m.end() for m in CLAUSES.finditer(sentence.text)] + [sentence.end]
+        for begin, end in zip(cuts, cuts[1:]):
+            _status_listed(ctx, begin, end)
+
+
+def _status_listed(ctx, begin, end):
+    """One clause listing states by their SCO status, before the list or after it."""
+    states = ctx.matches_in(begin, end, {"state"})
+    if not states:
+        return
+    role = None
+    for name, pattern in MEMBERS_LISTED:
+        cue = pattern.search(ctx.text, begin, end)
+        if cue and 0 <= states[0].start - cue.end() <= 30:
+            role = name
+            break
+    after = ROLE_AFTER.search(ctx.text[states[-1].end:end])
+    if not role and after and states[0].start - begin < 20:
+        if after.group("role"):
+            role = {"observer": "observer", "dialogue partner": "dialoguePartner"}.get(after.group("role").lower(), "member")
+        elif after.group("admitted") is not None:
             role = "member"
-        after = ROLE_AFTER.search(ctx.text[states[-1].end:sentence.end])
-        if after and states[0].start - sentence.start < 20:
-            word = (after.group("role") or after.group("ru") or "").lower()
-            role = RU_ROLES.get(word[:5] if word.startswith("партн") else word) or \
-                {"observer": "observer", "dialogue partner": "dialoguePartner", "member": "member"}.get(word, role)
-        if not role or any(re.search(r"observer|dialogue|наблюдат|观察员|partner", ctx.text[a.end:b.start], re.IGNORECASE)
-                           for a, b in zip(states, states[1:])):
-            continue  # a list that changes role midway is read by the enumeration rule
-        as_of, date_quote = _as_of(ctx)
-        quote = ctx.quote(begin, sentence.end)
-        slug = {"dialoguePartner": "dialogue-partner"}.get(role, role)
-        for state in states:
-            props = {"a": "Membership", "memberState": state.path, "organisation": "org/sco", "role": role}
-            if as_of:
-                props["asOf"] = as_of
-            ctx.add(Proposal("participation", f"membership/sco/{state.path.split('/')[-1]}/{slug}", props,
-                             [quote, date_quote] if as_of else quote, 0.6,
-                             "a state the text lists by its SCO status, as of the page's date"))
+        elif after.group("join") is not None:
+            role = "prospectiveMember"
+        elif after.group("ru"):
+            word = after.group("ru").lower()
+            role = "observer" if word.startswith("наблюд") else "dialoguePartner" if word.startswith("партн") else "member"
+    if not role or any(re.search(r"observer|dialogue|наблюдат|观察员|partner", ctx.text[a.end:b.start], re.IGNORECASE)
+                       for a, b in zip(states, states[1:])):
+        return  # a list that changes role midway is read by the enumeration rule
+    as_of, date_quote = _as_of(ctx)
+    quote = ctx.quote(begin, end)
+    slug = {"dialoguePartner": "dialogue-partner", "foundingMember": "founding-member",
+            "prospectiveMember": "prospective-member"}.get(role, role)
+    for state in states:
+        props = {"a": "Membership", "memberState": state.path, "organisation": "org/sco", "role": role}
+        if as_of:
+            props["asOf"] = as_of
+        ctx.add(Proposal("participation", f"membership/sco/{state.path.split('/')[-1]}/{slug}", props,
+                         [quote, date_quote] if as_of else quote, 0.6,
+                         "a state the text lists by its SCO status, as of the page's date"))
 
 
 def propose_organisations(ctx: Context) -> None:

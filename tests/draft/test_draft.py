@@ -251,3 +251,15 @@ def test_a_bare_numbered_meeting_of_the_rats_and_its_organiser(drafter, vocabula
     assert values(facts, meeting, "startDate") == ["--03-18"]
     assert values(facts, meeting, "location") == ["city/tashkent"]
     assert values(facts, meeting, "organiser") == ["org/sco-rats-executive-committee"]
+
+
+def test_sco_status_in_clauses_founding_and_prospective_members(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO was founded in 2001. Its founding members included China, Russia and "
+            "Kazakhstan. Belarus and Mongolia "
+            "are the SCO observer countries, while Turkey and Cambodia are dialogue partners. Mongolia and Belarus are "
+            "willing to join the SCO in the near future.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/china/founding-member", "role") == ["foundingMember"]
+    assert values(facts, "membership/sco/belarus/observer", "role") == ["observer"]
+    assert values(facts, "membership/sco/cambodia/dialogue-partner", "role") == ["dialoguePartner"]
+    assert values(facts, "membership/sco/mongolia/prospective-member", "asOf") == ["2024-09-08"]
