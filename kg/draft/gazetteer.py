@@ -95,7 +95,7 @@ class Gazetteer:
 
     def __init__(self, authority: Graph):
         self.entities: dict[str, Entity] = {}
-        for subject in set(authority.subjects(RDF.type, None)):
+        for subject in sorted(set(authority.subjects(RDF.type, None))):  # sorted: the same draft every run
             if not isinstance(subject, URIRef) or not str(subject).startswith(BASE):
                 continue
             classes = set(authority.objects(subject, RDF.type))
@@ -108,7 +108,7 @@ class Gazetteer:
                 path = str(subject)[len(BASE):]
                 self.entities[path] = Entity(path, kind, sorted(labels, key=lambda item: (item[2], item[1] != "en")))
         # Labels stated on entities whose type is given in another file (corpus spellings).
-        for subject, predicate, label in authority.triples((None, None, None)):
+        for subject, predicate, label in sorted(authority.triples((None, None, None))):
             if predicate in LABELS and isinstance(subject, URIRef) and str(subject)[len(BASE):] not in self.entities:
                 path = str(subject)[len(BASE):]
                 kind = {"state": "state", "city": "city", "person": "person", "post": "post"}.get(path.split("/")[0], "org")

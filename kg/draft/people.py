@@ -193,11 +193,23 @@ MEETING_WORDS = re.compile(r"\b(?:meeting|conference|forum|session|event|partici
                            r"совещани|форум|会议|论坛", re.IGNORECASE)
 
 
+EXPERT = re.compile(r"\b(?:believes|considers|thinks|recalled|expert|professor|analyst|political scientist|"
+                    r"candidate of|told (?:us|reporters|journalists))\b|эксперт|политолог|считает|полагает|专家|认为",
+                    re.IGNORECASE)
+
+
 def at_the_meeting(ctx, offset) -> bool:
-    """Whether the paragraph at ``offset`` is about the meeting (it names it), not an expert's comment."""
+    """Whether the paragraph at ``offset`` is about the meeting: it names it, or the text has one meeting and
+    this is not an expert's comment ("believes", "an expert at")."""
+    if not ctx.meetings:
+        return False
     start = ctx.text.rfind("\n", 0, offset) + 1
     end = ctx.text.find("\n", offset)
-    return bool(ctx.meetings) and bool(MEETING_WORDS.search(ctx.text, start, len(ctx.text) if end < 0 else end))
+    end = len(ctx.text) if end < 0 else end
+    if MEETING_WORDS.search(ctx.text, start, end):
+        return True
+    sentence = ctx.sentence_at(offset)
+    return len({path for _, path, *_ in ctx.meetings}) == 1 and not EXPERT.search(sentence.text)
 
 
 def _part(ctx, start, end, path, sentence):
