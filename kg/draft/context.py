@@ -90,6 +90,7 @@ class Context:
     def quote(self, start: int, end: int) -> str | None:
         """Return text[start:end], widened to the left until it occurs once, or None."""
         start, end = _trim(self.text, start, end)
+        original = start
         sentence = self.sentence_at(start)
         low = min(sentence.start, start)
         while True:
@@ -99,10 +100,19 @@ class Context:
             if start <= low:
                 break
             start = _previous_word(self.text, start, low)
+        start = original
+        while end < sentence.end:  # then to the right
+            end = _next_word(self.text, end, sentence.end)
+            candidate = self.text[start:end]
+            if count(self.text, candidate) == 1:
+                return candidate
         high = max(sentence.end, end)
-        candidate = self.text[low:high].strip()
-        if candidate and count(self.text, candidate) == 1:
-            return candidate
+        for _ in range(3):  # a line that repeats (a headline): with the next line
+            candidate = self.text[low:high].strip()
+            if candidate and count(self.text, candidate) == 1:
+                return candidate
+            following = self.text.find("\n", high + 1)
+            high = len(self.text) if following < 0 else following
         return None
 
     def add(self, proposal: Proposal) -> None:
@@ -146,6 +156,15 @@ def _trim(text, start, end):
     while end > start and text[end - 1] in " \t\n\u00a0,;:(":
         end -= 1
     return start, end
+
+
+def _next_word(text, end, high):
+    position = end
+    while position < high and text[position].isspace():
+        position += 1
+    while position < high and not text[position].isspace():
+        position += 1
+    return min(position, high)
 
 
 def _previous_word(text, start, low):

@@ -21,6 +21,7 @@ from kg.draft.figures import ru_lemma
 
 STOP = {"the", "of", "and", "at", "in", "for", "a", "an", "on", "to", "by", "under", "named", "after", "its",
         "republic", "и", "в", "по", "при", "на", "的"}
+ORGANS = {"sco", "rats", "шос", "ратс"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 WORD = re.compile(r"[\w]+(?:[-'][\w]+)*")
 SPEECH = re.compile(r"\b(?:said|says|noted|stressed|emphasi[sz]ed|added|stated|told|highlighted|underlined|"
@@ -113,6 +114,8 @@ def find_post(ctx: Context, start: int, end: int, before: bool):
                     best = (len(label), entity.path, start + at, start + at + len(label))
                 continue
             needed = {w for w, _, _ in _tokens(label, ctx.language)}
+            if needed - ORGANS and (needed - ORGANS) <= words and len(needed - words) <= 1:
+                needed = needed & words  # the organisation's acronym left out: "RATS Director of the Executive Committee"
             if not needed or not needed <= words:
                 continue
             positions = [(s, e) for w, s, e in found if w in needed]

@@ -89,6 +89,22 @@ def _publisher_and_relays(ctx: Context) -> None:
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(line_start, match.end), 0.8,
                              "named on a 'Source:' line"))
             continue
+        on_dated_line = any(d.start >= line_start and d.end <= line_end for d in ctx.dates[:3]) and match.start < 600
+        wire = ctx.dateline and (0 <= ctx.dateline[0] - match.end <= 2 or (
+            0 <= match.start - ctx.dateline[1] <= 3 and ctx.text[match.start - 1] == "("))  # "TASHKENT, May 29 (Xinhua)"
+        if match.kind == "media" and wire:
+            ctx.add(Proposal("source", "source", {"relays": match.path},
+                             ctx.quote(min(match.start, ctx.dateline[0]), max(match.end, ctx.dateline[1])), 0.6,
+                             "a news agency named with the dateline: the wire the report comes from"))
+            continue
+        if match.kind == "media" and on_dated_line and not ctx.text[match.end:line_end].strip(" .,)"):
+            ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(line_start, match.end), 0.6,
+                             "a news outlet's name closing the line of the page's date"))
+            continue
+        if match.kind == "media" and re.match(r"(?i)\s*by\s", before) and re.search(r"[–—-]\s*$", before):
+            ctx.add(Proposal("source", "source", {"relays": match.path}, ctx.quote(line_start, match.end), 0.6,
+                             "a news agency after the author's name in the byline"))
+            continue
         if match.kind == "media" and match.start == first_start and line_end - match.end <= 1:
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(match.start, match.end), 0.75,
                              "a news outlet's name alone on the first line"))
@@ -139,7 +155,7 @@ def _title(ctx: Context) -> None:
         return
 
 
-BYLINE = re.compile(r"(?im)^\s*(?:by|author|written by|автор|作者|文)\s*[:：]?\s*$")
+BYLINE = re.compile(r"(?i)(?:^|\s|\d)(?:by|author|written by|автор|作者)\s*[:：]?\s*$")
 
 
 def _author(ctx: Context) -> None:
@@ -148,7 +164,14 @@ def _author(ctx: Context) -> None:
         if match.kind != "person":
             continue
         line_start = ctx.text.rfind("\n", 0, match.start) + 1
-        if BYLINE.match(ctx.text[line_start:match.start]):
-            ctx.add(Proposal("source", "source", {"author": match.path}, ctx.quote(line_start, match.end), 0.75,
-                             "a byline naming the author"))
+        byline = BYLINE.search(ctx.text[line_start:match.start])
+        previous_line = ctx.text[ctx.text.rfind("\n", 0, max(0, line_start - 1)) + 1:max(0, line_start - 1)]
+        alone = not ctx.text[line_start:match.start].strip() and not ctx.text[match.end:ctx.text.find("\n", match.end)
+                                                                                  ].strip()
+        under_outlet = alone and any(m.kind == "media" and m.start >= line_start - len(previous_line) - 1
+                                     and m.end <= line_start for m in ctx.matches) and match.start < 400
+        if byline or under_outlet:
+            begin = line_start + byline.start() if byline else line_start - len(previous_line) - 1
+            ctx.add(Proposal("source", "source", {"author": match.path}, ctx.quote(max(0, begin), match.end), 0.7,
+                             "a byline naming the author" if byline else "a name alone under the outlet's name"))
             return

@@ -263,3 +263,14 @@ def test_sco_status_in_clauses_founding_and_prospective_members(drafter, vocabul
     assert values(facts, "membership/sco/belarus/observer", "role") == ["observer"]
     assert values(facts, "membership/sco/cambodia/dialogue-partner", "role") == ["dialoguePartner"]
     assert values(facts, "membership/sco/mongolia/prospective-member", "asOf") == ["2024-09-08"]
+
+
+def test_bylines_wires_and_the_outlet_on_the_date_line(drafter, vocabulary):
+    text = ("Kazinform\nRuslan Mirzayev\n\nTASHKENT, May 29 (Kazinform) -- The SCO RATS Director of the Executive "
+            "Committee Ruslan Mirzayev spoke.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publisher") == ["org/kazinform"]
+    assert values(facts, "source", "author") == ["person/ruslan-mirzayev"]
+    assert values(facts, "source", "relays") == ["org/kazinform"]
+    assert values(facts, "holding/sco-rats-executive-committee-director/ruslan-mirzayev", "post") == [
+        "post/sco-rats-executive-committee-director"]
