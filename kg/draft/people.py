@@ -154,7 +154,7 @@ def propose_people(ctx: Context) -> None:
         sentence = ctx.sentence_at(start)
         post = find_post(ctx, max(sentence.start, start - 120), start, before=True)
         after = ctx.text[end:min(sentence.end, end + 120)]
-        if not post and re.match(r",\s*(?:the\s+)?|\s*[-–—]\s*|,\s*", after):
+        if not post and (re.match(r",\s*(?:the\s+)?|\s*[-–—]\s*|,\s*", after) or ctx.language == "zh"):
             post = find_post(ctx, end, min(sentence.end, end + 120), before=False)
         if path is None:
             if not post:

@@ -274,3 +274,10 @@ def test_bylines_wires_and_the_outlet_on_the_date_line(drafter, vocabulary):
     assert values(facts, "source", "relays") == ["org/kazinform"]
     assert values(facts, "holding/sco-rats-executive-committee-director/ruslan-mirzayev", "post") == [
         "post/sco-rats-executive-committee-director"]
+
+
+def test_chinese_post_after_the_name(drafter, vocabulary):
+    text = "上海合作组织地区反恐怖机构理事会第二十次会议同意鲁斯兰·米尔扎耶夫为地区反恐怖机构执委会主任。"
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "holding/sco-rats-executive-committee-director/ruslan-mirzayev", "holder") == [
+        "person/ruslan-mirzayev"]
