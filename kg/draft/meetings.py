@@ -55,6 +55,8 @@ ROLES = [
     ("delegation", r"delegations?|took part|take part|attended|participated|representatives|делегаци|"
                    r"участвовал|приняли участие|представител|代表团|出席|参加"),
 ]
+AS_ROLE = (r"\s*(?:(?:were|was|are|is)\s+)?(?:(?:invited|present|attending|represented)\s+)?(?:as\s+)?(?:the\s+)?"
+           r"(?:SCO\s+)?|\s*(?:作为|等)?\s*\d*个?|\s*(?:в качестве|как)\s+")
 CHAIR = {
     "en": r"(?:under\s+the\s+(?:presidency|chairmanship|chairship)\s+of|chaired\s+by|presided\s+over\s+by)\s+(?:the\s+)?$",
     "ru": r"под\s+председательством\s+$",
@@ -268,7 +270,8 @@ def _states_taking_part(ctx):
             role = next(role for role, cue in ROLES if re.search(cue, segment, re.IGNORECASE))
             cues = [a + m.start() for m in re.finditer(dict(ROLES)[role], segment, re.IGNORECASE)]
             listed = any(c < states[0].start and states[0].start - c < 60 for c in cues)
-            after = any(c >= states[-1].end and c - states[-1].end < 60 for c in cues)
+            after = any(c >= states[-1].end and re.fullmatch(AS_ROLE, ctx.text[states[-1].end:c], re.IGNORECASE)
+                        for c in cues)  # "Belarus and Mongolia were invited as observers", "…作为观察员国"
             if not (listed or after):
                 continue  # the cue does not introduce these states: "the borders of the SCO member states"
             first = min(min(r[0] for r in roles) + a, states[0].start)

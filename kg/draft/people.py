@@ -149,7 +149,7 @@ def propose_people(ctx: Context) -> None:
     if ctx.language != "zh":
         names += [(s, e, None, name) for s, e, name in candidate_names(ctx.text, script, taken)]
     names.sort()
-    seen_names, holdings = set(), set()
+    seen_names, holdings, known_post = set(), set(), {}
     for start, end, path, name in names:
         sentence = ctx.sentence_at(start)
         post = find_post(ctx, max(sentence.start, start - 120), start, before=True)
@@ -189,7 +189,9 @@ def propose_people(ctx: Context) -> None:
             seen_names.add(name)
             ctx.add(Proposal("person", path, {"statedName": name}, ctx.quote(start, end), 0.7,
                              "a spelling of a person in the authority data"))
-        _part(ctx, start, end, path, sentence)
+        _part(ctx, start, end, path, sentence, post[1] if post else known_post.get(path))
+        if post:
+            known_post.setdefault(path, post[1])
 
 
 MEETING_WORDS = re.compile(r"\b(?:meeting|conference|forum|session|event|participants)\b|заседани|конференци|"
@@ -215,10 +217,15 @@ def at_the_meeting(ctx, offset) -> bool:
     return len({path for _, path, *_ in ctx.meetings}) == 1 and not EXPERT.search(sentence.text)
 
 
-def _part(ctx, start, end, path, sentence):
+def _part(ctx, start, end, path, sentence, post=None):
     meeting = ctx.meeting_at(start)
     if not meeting or not at_the_meeting(ctx, start):
         return
+    line_start = ctx.text.rfind("\n", 0, start) + 1
+    line_end = ctx.text.find("\n", start)
+    names_it = MEETING_WORDS.search(ctx.text, line_start, len(ctx.text) if line_end < 0 else line_end)
+    if not names_it and not (post or "").startswith("post/sco"):
+        return  # said in a paragraph that does not name the meeting, by someone who holds no SCO post
     _, meeting_path, series, edition = meeting
     for pattern, role, confidence in ((MESSAGE, "messageSender", 0.6), (HEADED, "delegationHead", 0.6),
                                       (SPEECH, "speaker", 0.6)):
