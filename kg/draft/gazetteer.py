@@ -90,6 +90,20 @@ def label_pattern(label: str) -> str:
     return r"(?<![\w-])" + body + r"(?![\w])"
 
 
+def _key(label: str) -> str:
+    """The part of a label that any match must contain, lower-cased: its longest word (a Russian word's stem).
+
+    >>> _key("Руслан Мирзаев"), _key("Executive Committee of the SCO RATS")
+    ('мирза', 'executive')
+    """
+    if _HAN.search(label):
+        return label[:2].lower()
+    word = max(re.findall(r"[^\W_]+", label) or [label[:2]], key=len)
+    if _CYRILLIC.search(word) and len(word) >= 5:
+        word = word[: max(4, len(word) - 2)]
+    return word.lower()
+
+
 class Gazetteer:
     """The authority entities and a matcher over all their labels."""
 
@@ -120,19 +134,28 @@ class Gazetteer:
         for entity in self.entities.values():
             for text, _language, hidden in entity.labels:
                 if len(text) >= 2:
-                    key = text.split()[0][:4].lower()  # a cheap test before the regular expression
+                    key = _key(text)  # a cheap test before the regular expression
                     patterns.append((key, re.compile(label_pattern(text)), entity.path, entity.kind, hidden))
         return patterns
 
     def find(self, text: str, kinds: set[str] | None = None) -> list[Match]:
         """Return the non-overlapping matches in ``text``, longest first where two overlap, in text order."""
-        found = []
+        found = {}
         lower = text.lower()
+        where: dict[str, list[int]] = {}
         for key, pattern, path, kind, hidden in self._patterns:
             if (kinds and kind not in kinds) or key not in lower:
                 continue
-            for m in pattern.finditer(text):
-                found.append(Match(path, kind, m.start(), m.end(), m.group(0), hidden))
+            if key not in where:
+                where[key] = [m.start() for m in re.finditer(re.escape(key), lower)]
+            # only around the places the key occurs: a label is at most a few times its key's length
+            reach = 4 * len(pattern.pattern) // 3 + 20
+            for at in where[key]:
+                for m in pattern.finditer(text, max(0, at - reach), min(len(text), at + reach)):
+                    whole = pattern.match(text, m.start())  # the window's end may have cut a longer word
+                    if whole and whole.end() == m.end():
+                        found[(m.start(), m.end(), path)] = Match(path, kind, m.start(), m.end(), m.group(0), hidden)
+        found = list(found.values())
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[Match] = []
         for match in found:
