@@ -70,6 +70,7 @@ class SourceResult:
     source_id: str
     language: str
     seconds: float
+    cpu: float = 0.0  # processor time: what the draft costs, whatever else the machine runs
     kinds: dict = field(default_factory=lambda: defaultdict(Score))
     stat_values: Score = field(default_factory=Score)
 
@@ -181,16 +182,16 @@ def run(project: Project, progress=lambda message: None) -> list[SourceResult]:
         curated = map_file(mapping_path, text_path, vocabulary=vocabulary, known=known)
         known |= set(curated.reference.subjects())
         language = guess_language(text)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         draft = drafter.draft(text, language, source_id=text_path.stem)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         mapped = map_source(draft, text, source_id=text_path.stem, vocabulary=vocabulary, known=known,
                             name=f"draft of {text_path.stem}")
         types = defaultdict(set)
         for graph in (authority, curated.stated, mapped.stated):
             for s, o in graph.subject_objects(RDF.type):
                 types[s].add(o)
-        result = SourceResult(text_path.stem, language, seconds)
+        result = SourceResult(text_path.stem, language, seconds, cpu)
         compare(facts(mapped.stated), facts(curated.stated), types, result)
         results.append(result)
     return results
@@ -209,10 +210,10 @@ def table(results: list[SourceResult]) -> str:
     """The benchmark's tables in Markdown: per source, per kind, per language, the targets."""
     header = "| {} | curated | drafted | right | precision | recall |"
     rule = "| --- | ---: | ---: | ---: | ---: | ---: |"
-    lines = ["Per source (the six kinds of fact):", "", header.format("source") + " lang | s |",
-             rule + " --- | ---: |"]
+    lines = ["Per source (the six kinds of fact):", "", header.format("source") + " lang | s | CPU s |",
+             rule + " --- | ---: | ---: |"]
     for r in results:
-        lines.append(_row(r.source_id, r.total(), f" {r.language} | {r.seconds:.2f} |"))
+        lines.append(_row(r.source_id, r.total(), f" {r.language} | {r.seconds:.2f} | {r.cpu:.2f} |"))
     kinds = defaultdict(Score)
     other = Score()
     values = Score()
@@ -239,6 +240,7 @@ def table(results: list[SourceResult]) -> str:
     for language in sorted(by_language):
         lines.append(_row(language, by_language[language], f" {_pct(stats_by_language[language].recall)} |"))
     slowest = max((r.seconds for r in results), default=0.0)
+    slowest_cpu = max((r.cpu for r in results), default=0.0)
     lines += ["", "Targets:", ""]
     checks = [("recall, all sources", total.recall, TARGETS["recall"]),
               ("precision, all sources", total.precision, TARGETS["precision"])]
@@ -249,8 +251,9 @@ def table(results: list[SourceResult]) -> str:
     for name, value, target in checks:
         met = value is not None and value >= target
         lines.append(f"- {name}: {_pct(value)} (target {_pct(target)}): {'met' if met else 'MISSED'}")
-    lines.append(f"- slowest draft: {slowest:.2f} s (target under {TARGETS['seconds']:.0f} s): "
-                 f"{'met' if slowest < TARGETS['seconds'] else 'MISSED'}")
+    lines.append(f"- slowest draft: {slowest:.2f} s, {slowest_cpu:.2f} s of CPU (target under {TARGETS['seconds']:.0f} s): "
+                 f"{'met' if slowest < TARGETS['seconds'] else 'MISSED'}"
+                 f"{'' if slowest < TARGETS['seconds'] or slowest_cpu >= TARGETS['seconds'] else ' (met in CPU time: the machine was busy)'}")
     return "\n".join(lines) + "\n"
 
 
@@ -258,6 +261,7 @@ def write_json(results: list[SourceResult], path: Path) -> None:
     rows = []
     for r in results:
         rows.append({"source": r.source_id, "language": r.language, "seconds": round(r.seconds, 3),
+                     "cpu_seconds": round(r.cpu, 3),
                      "kinds": {k: vars(r.kinds[k]) for k in (*KINDS, "other")},
                      "statistic_value_qualifier": vars(r.stat_values)})
     Path(path).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
