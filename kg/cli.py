@@ -347,6 +347,41 @@ def conformance_command(args):
     raise SystemExit(conformance_main(list(args)))
 
 
+@cli.command("draft")
+@click.argument("text_file", metavar="TEXT", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
+@click.option("--language", type=click.Choice(["en", "ru", "zh"]), default=None, help="Default: guessed from the script.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder holding ontology/ and authority/.")
+@reports_errors
+def draft_command(text_file, language, output, root):
+    """Draft a mapping for the source text TEXT (a file, or - for standard input), for a curator to review."""
+    from kg.draft import Drafter, read_text
+
+    text, source_id = read_text(text_file)
+    mapping = Drafter.from_project(Project(root)).draft(text, language, source_id=source_id)
+    if output:
+        output.write_text(mapping, encoding="utf-8")
+    else:
+        click.echo(mapping, nl=False)
+
+
+@cli.command("bench-draft")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
+              help="Project folder whose seeds/ and mappings/ are the curated sources.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the figures as JSON to this file.")
+@reports_errors
+def bench_draft_command(root, json_path):
+    """Draft every curated source from its text and compare with its mapping: precision and recall."""
+    from kg.bench.draft import run, table, write_json
+
+    results = run(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
+    click.echo(table(results), nl=False)
+    if json_path:
+        write_json(results, json_path)
+
+
 @cli.command("serve")
 @store_option
 @click.option("--host", default="127.0.0.1", show_default=True)
