@@ -46,17 +46,16 @@ def test_every_quote_is_the_text_at_its_offsets(built, project):
 
 def test_one_named_graph_per_source_plus_ontology_and_authority(built):
     names = sorted(str(g.identifier) for g in built.dataset.graphs() if len(g))
-    assert [n.rsplit("/graph/", 1)[1] for n in names] == [
-        "authority",
-        "inferred/004_19d1a5506ceb2ba2",
-        "ontology",
-        "source/000_1db01a3067431b98",
-        "source/001_21bf85f2c6a780eb",
-        "source/002_cdc5ba49de91e49a",
-        "source/003_447af5d37e1149f2",
-        "source/004_19d1a5506ceb2ba2",
-        "wikibase",
-    ]
+    seeds = sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+    # the sources whose mappings derive facts, each with its inferred graph
+    inferred = ["004_19d1a5506ceb2ba2", "2012-cssn-xinhua-20th-council-tashkent", "2014-interfax-24th-council-tashkent",
+                "2017-eurasia-expert-sysoev-50-cells", "2019-islworld-giyosov-2018-figures", "2021-news18-pabbi-36th-council",
+                "2022-asiaplus-mirzoyev-dushanbe-border-conference", "2022-islam-today-mirzaev-2021-figures",
+                "2022-outlook-rats-council-new-delhi", "2023-sputnik-tj-9th-conference-69-attacks",
+                "2024-globaltimes-interaction-2024", "2024-newsaz-cooperation-counterterrorism-2024"]
+    assert len(seeds) == 25
+    assert [n.rsplit("/graph/", 1)[1] for n in names] == (
+        ["authority"] + [f"inferred/{s}" for s in inferred] + ["ontology"] + [f"source/{s}" for s in seeds] + ["wikibase"])
 
 
 def test_integrity_checks_find_nothing(store):

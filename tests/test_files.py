@@ -30,7 +30,34 @@ def test_seeds_are_the_shared_texts_byte_for_byte():
     shared = ROOT.parent / "shared" / "seeds"
     if not shared.exists():
         pytest.skip("shared/ is not beside this checkout")
-    ours = sorted(p.name for p in (ROOT / "seeds").glob("*.txt"))
-    assert ours == sorted(p.name for p in shared.glob("*.txt"))
-    for name in ours:
-        assert (ROOT / "seeds" / name).read_bytes() == (shared / name).read_bytes()
+    names = sorted(p.name for p in shared.glob("*.txt"))
+    assert names, f"no seed texts in {shared.name}/"
+    for name in names:
+        assert (ROOT / "seeds" / name).read_bytes() == (shared / name).read_bytes(), name
+
+
+def test_corpus_texts_are_the_shared_texts_byte_for_byte():
+    # The corpus texts are the pages' openings as received: no final newline added, blank
+    # lines and trailing spaces kept, Cyrillic and Chinese bytes untouched.
+    corpus = ROOT.parent / "shared" / "corpus"
+    if not corpus.exists():
+        pytest.skip("shared/corpus is not beside this checkout")
+    names = sorted(p.name for p in corpus.glob("*.txt"))
+    assert len(names) == 20
+    for name in names:
+        assert (ROOT / "seeds" / name).read_bytes() == (corpus / name).read_bytes(), name
+
+
+def test_seeds_are_exactly_the_shared_seeds_and_corpus():
+    shared = ROOT.parent / "shared"
+    if not (shared / "seeds").exists() or not (shared / "corpus").exists():
+        pytest.skip("shared/seeds or shared/corpus is not beside this checkout")
+    expected = sorted(p.name for folder in ("seeds", "corpus") for p in (shared / folder).glob("*.txt"))
+    assert sorted(p.name for p in (ROOT / "seeds").glob("*.txt")) == expected
+
+
+def test_every_seed_has_a_mapping_and_every_mapping_a_seed():
+    seeds = {p.stem for p in (ROOT / "seeds").glob("*.txt")}
+    mappings = {p.stem for p in (ROOT / "mappings").glob("*.yaml")}
+    assert len(seeds) == 25
+    assert seeds == mappings

@@ -165,6 +165,16 @@ def test_quantities_carry_no_invented_bounds(curated):
     assert "~" not in text and "[" not in text
 
 
+def test_no_year_is_invented(store, curated):
+    assert not re.search(r"\t\+?--\d\d-\d\d", export(curated).to_v1())  # no day without a year exported as a date
+    # The 7th and 9th conferences are dated without a year: none is exported for them (a
+    # yearly series since 2013 would put the 9th in 2021). 2021 itself is a real year of the
+    # corpus (Pabbi-Anti-Terror-2021).
+    for edition in ("7", "9"):
+        text, _ = render_export(store, "quickstatements", f"https://w3id.org/sco-rats/meeting/rats-conference/{edition}")
+        assert "\tP580\t" not in text and "\tP582\t" not in text and "+2021" not in text
+
+
 def test_a_more_than_figure_without_a_qid_for_more_than_is_left_out(built, tmp_path):
     view = curated_view(built, curation_folder(tmp_path, [STATS + "participants"]))
     result = export(view, item(URIRef(STATS + "participants")))
