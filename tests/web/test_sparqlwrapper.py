@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 COUNCIL = "https://w3id.org/sco-rats/meeting/rats-council/40"
-SELECT = "SELECT ?m WHERE { ?m a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
+SELECT = f"SELECT ?m WHERE {{ ?m a <https://w3id.org/sco-rats/ontology#CouncilMeeting> FILTER(?m = <{COUNCIL}>) }}"
 ASK = "ASK { ?m a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
 CONSTRUCT = "CONSTRUCT WHERE { ?m a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
 DESCRIBE = f"DESCRIBE <{COUNCIL}>"

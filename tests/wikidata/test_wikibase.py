@@ -52,9 +52,10 @@ def test_every_statement_has_a_reference_with_source_date_and_quote(view):
         for reference in references:
             assert view.value(reference, PR.P248) is not None and view.value(reference, PR.P1683) is not None
     (chair,) = [s for s in statements(view, council, "P710") if view.value(s, PS.P710) == KGWD["state-kazakhstan"]]
-    reference = view.value(chair, PROV.wasDerivedFrom)
+    # Two sources state the chair (seed 004 and the silkway report): one reference each.
+    (reference,) = [r for r in view.objects(chair, PROV.wasDerivedFrom)
+                    if str(view.value(r, PR.P1683)) == "Under the presidency of Kazakhstan"]
     assert view.value(reference, PR.P577) == Literal("2024-09-08T00:00:00Z", datatype=XSD.dateTime)
-    assert str(view.value(reference, PR.P1683)) == "Under the presidency of Kazakhstan"
 
 
 def test_participation_role_is_an_object_has_role_qualifier(view):
