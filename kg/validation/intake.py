@@ -36,6 +36,7 @@ from kg.errors import BadRequest, KGError
 from kg.sources.mapper import map_source
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
+from kg.validation.rdf_input import parse_untrusted
 from kg.validation.report import ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
 from kg.validation.neighbourhood import SOURCE_GRAPHS, mentioned_entities
@@ -96,11 +97,7 @@ def from_mapping(mapping: str, text: str, *, source_id: str, vocabulary: Vocabul
 
 def from_rdf(data: str, *, format_: str, name: str, vocabulary: Vocabulary, known: set) -> Candidate:
     """Read a source given as RDF; it must describe exactly one ``rats:Source`` of ours."""
-    graph = bind_prefixes(Graph())
-    try:
-        graph.parse(data=data, format=format_)
-    except Exception as exc:  # rdflib raises many types for syntax errors; all mean bad input
-        raise BadRequest(f"{name}: not valid {format_}: {exc}") from None
+    graph = parse_untrusted(bind_prefixes(Graph()), data, format_=format_, name=name)  # reads nothing else
     sources = [s for s in graph.subjects(RDF.type, RATS.Source)]
     if len(sources) != 1 or not str(sources[0]).startswith(str(ENTITY["source/"])):
         raise BadRequest(f"{name}: the data must describe exactly one rats:Source with an IRI under {ENTITY['source/']}")
@@ -207,13 +204,19 @@ class Intake:
         return report
 
     def recover(self) -> list[str]:
-        """Load accepted sources whose graph the store lacks (a crash between the two steps)."""
+        """Load accepted sources whose graph the store lacks (a crash between the two steps), and
+        remove the staging folders a crash left (``accepted/.<id>.xxxx/``, never renamed into place,
+        so never acknowledged); return the ids loaded (also kept in :attr:`recovered`)."""
         present = set(graph_names(self.store, SOURCE_GRAPHS))
         loaded = []
         for folder in sorted(self.accepted_dir.glob("*")):
             if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
                 self._add(list(parse_nquads(folder / "graph.nq").values()))
                 loaded.append(folder.name)
+        for staging in self.accepted_dir.glob(".*"):
+            if staging.is_dir():
+                shutil.rmtree(staging, ignore_errors=True)
+        self.recovered = loaded
         return loaded
 
     def _add(self, graphs) -> None:
@@ -273,13 +276,21 @@ def accepted_graph_files(accepted_dir: Path) -> list[Path]:
     return [folder / "graph.nq" for folder in sorted(Path(accepted_dir).glob("*")) if _is_accepted(folder)]
 
 
-def _is_accepted(folder: Path) -> bool:
+def is_accepted(folder: Path) -> bool:
+    """True for a folder of ``accepted/`` that holds an accepted source (not a staging folder)."""
     return folder.is_dir() and not folder.name.startswith(".") and (folder / "accepted.json").exists()
 
 
+_is_accepted = is_accepted
+
+
 def _check_id(source_id: str) -> None:
-    if not source_id or not all(c.isalnum() or c in "-_." for c in source_id) or source_id.startswith("."):
-        raise BadRequest(f"{source_id!r} is not a valid source id (letters, digits, '-', '_', '.')")
+    """Source ids are ASCII: a Cyrillic ``а`` must not make a second ``000_1db01a3067431b98``."""
+    if not source_id or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in source_id) \
+            or source_id.startswith(".") or len(source_id) > 200:
+        odd = [f"{c!r} (U+{ord(c):04X})" for c in source_id if not (c.isascii() and (c.isalnum() or c in "-_."))]
+        raise BadRequest(f"{source_id[:200]!r} is not a valid source id: ASCII letters, digits, '-', '_' and '.' only, "
+                         "at most 200, not starting with '.'" + (f"; it has {', '.join(odd[:5])}" if odd else ""))
 
 
 def _check_terms(graph: Graph, vocabulary: Vocabulary, name: str) -> None:

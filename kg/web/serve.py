@@ -2,6 +2,12 @@
 
 Granian parses HTTP and keeps connections alive in Rust, and runs the Flask app under WSGI in
 one worker process (the embedded store has one writer) with ``threads`` request threads.
+
+Facing the internet (issue 24): headers must arrive within :data:`HEADER_TIMEOUT_MS`, far more
+connections are accepted than there are threads (:data:`BACKPRESSURE`), so idle keep-alives,
+slow clients and unread answers wait in Rust without holding a thread; a worker process that
+dies is started again; and with the embedded store the worker process, and the query workers
+it starts, cannot open a network socket (:mod:`kg.web.sandbox`).
 """
 
 from __future__ import annotations
@@ -12,12 +18,21 @@ import tempfile
 from pathlib import Path
 
 from kg.store.embedded import open_store
+from kg.store.remote import is_url
 from kg.web.common import BufferedLogHandler
+
+HEADER_TIMEOUT_MS = 10_000
+"""A client has this long to send a request's headers (slowloris)."""
+BACKPRESSURE = 1024
+"""Requests a worker takes in at once: queued for the threads, far more than there are threads."""
+
+log = logging.getLogger("kg.serve")
 
 
 def serve(store_location: str, *, host: str, port: int, threads: int, config: dict) -> None:
     """Serve the store at ``store_location`` until interrupted; ``config`` goes to ``create_app``."""
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.server import MPServer
 
     from server import create_app
@@ -30,11 +45,32 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
     def load_app():
         # Runs in Granian's worker process: the store is opened there, after the fork.
         logging.basicConfig(level=logging.INFO, handlers=[BufferedLogHandler()])
-        return create_app(open_store(store_location), config)
+        if not is_url(store_location):
+            sandbox_network()
+        app = create_app(open_store(store_location), config)
+        from kg.web.intake import repair_at_start
+
+        repair_at_start(app)
+        return app
 
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                      blocking_threads=threads, backpressure=threads, log_access=False)
+                      blocking_threads=threads, backpressure=max(BACKPRESSURE, threads), log_access=False,
+                      http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
+                      respawn_failed_workers=True, respawn_interval=0.5)
     try:
         server.serve(target_loader=load_app, wrap_loader=False)
     finally:  # the worker has stopped: Granian joins it before returning
         shutil.rmtree(snapshots, ignore_errors=True)
+
+
+def sandbox_network() -> bool:
+    """Forbid network sockets in this process (and the query workers it will start); say so in the log."""
+    from kg.web.sandbox import forbid_network
+
+    try:
+        forbid_network()
+    except OSError as exc:
+        log.warning("no network sandbox (%s): SERVICE and LOAD are still refused from the parsed query", exc)
+        return False
+    log.info("network sandbox on: this process and its query workers cannot open network sockets")
+    return True

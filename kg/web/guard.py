@@ -1,0 +1,134 @@
+"""What a SPARQL query or update would do, read from its parsed form, never from its text.
+
+A regular expression over the text cannot tell a keyword from the same letters in a
+prefixed name's escape (``ex:a\\#``), a string or a comment; a parser can. Here the text is
+parsed with rdflib's SPARQL 1.1 parser and the parse tree (for updates, the algebra, where
+prefixed names are resolved) is walked for the operations that matter to the service's
+safety: ``SERVICE`` patterns, ``LOAD`` and its IRIs, and every graph an update drops, clears,
+moves, overwrites or deletes from.
+
+Oxigraph evaluates what rdflib parsed here, and two parsers may disagree on a corner of the
+grammar. So a text rdflib cannot read is judged by its letters, conservatively (it is refused
+if it names ``SERVICE`` or ``LOAD`` anywhere, escapes included), and ``kg serve`` evaluates in
+processes that cannot open a network socket at all (:mod:`kg.web.sandbox`): this module decides
+what to refuse with a clear message; the sandbox makes sure a parser trick gains nothing.
+
+Nesting is bounded before any parser runs (:func:`nesting_depth`): Oxigraph's and rdflib's
+parsers recurse once per level, and ten thousand ``{`` overflow a native stack.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef, Variable
+from rdflib.plugins.sparql import parser as sparql_parser
+from rdflib.plugins.sparql.algebra import translateUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from kg.sources.limits import check_depth
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+@dataclass
+class Operations:
+    """What a parsed query or update does, as far as safety is concerned."""
+
+    services: list[str] = field(default_factory=list)
+    """The IRI (or variable) of each ``SERVICE`` pattern."""
+    loads: list[str] = field(default_factory=list)
+    """The IRI each ``LOAD`` reads."""
+    removes: list[str] = field(default_factory=list)
+    """Each graph an update may remove triples from: an IRI, ``ALL``, ``NAMED``, ``DEFAULT``, or
+    ``?var`` for a graph chosen by the data."""
+    parsed: bool = True
+    """False when rdflib could not parse the text (then :attr:`services` and :attr:`loads` hold
+    the keywords found in its letters)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def query_operations(text: str) -> Operations:
+    """What ``text`` (a query) does; kept per text, since the same queries come again and again."""
+    check_depth(text, "query")
+    try:
+        tree = sparql_parser.parseQuery(text)
+    except Exception:  # noqa: BLE001 - pyparsing raises several types; any means "not readable here"
+        return _by_letters(text)
+    ops = Operations()
+    _walk(tree, ops)
+    return ops
+
+
+def update_operations(text: str) -> Operations:
+    """What ``text`` (an update) does: its services, loads and the graphs it removes triples from."""
+    check_depth(text, "update")
+    try:
+        tree = sparql_parser.parseUpdate(text)
+        operations = translateUpdate(tree).algebra
+    except Exception:  # noqa: BLE001 - as above
+        return _by_letters(text)
+    ops = Operations()
+    _walk(tree, ops)
+    for op in operations:
+        name = op.name
+        if name == "Load":
+            ops.loads.append(str(op.iri))
+        elif name in ("Drop", "Clear"):
+            ops.removes.append(_graph_name(op.graphiri))
+        elif name in ("Move", "Copy", "Add"):
+            source, target = op.graph
+            if name == "Move":
+                ops.removes.append(_graph_name(source))
+            if name in ("Move", "Copy"):  # both replace what the target held
+                ops.removes.append(_graph_name(target))
+        elif name in ("DeleteData", "DeleteWhere"):
+            _removed_by(op, None, ops)
+        elif name == "Modify" and op.delete is not None:
+            _removed_by(op.delete, op.withClause, ops)
+    return ops
+
+
+def _removed_by(clause, with_graph, ops: Operations) -> None:
+    for graph in (clause.quads or {}):
+        ops.removes.append(_graph_name(graph))
+    if clause.triples:
+        ops.removes.append(_graph_name(with_graph) if with_graph is not None else "DEFAULT")
+
+
+def _graph_name(term) -> str:
+    if isinstance(term, Variable):
+        return "?" + str(term)
+    if term is None:
+        return "DEFAULT"
+    return str(term)
+
+
+def _walk(node, ops: Operations) -> None:
+    """Collect the ``SERVICE`` patterns anywhere in a parse tree (sub-queries, EXISTS, WHERE of updates)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            if item.name == "ServiceGraphPattern":
+                ops.services.append(_graph_name(item.get("term")))
+            stack.extend(item.values())
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)) or type(item).__name__ == "ParseResults":
+            stack.extend(list(item))
+
+
+def _by_letters(text: str) -> Operations:
+    """A text rdflib cannot parse: the keywords its letters spell, escapes decoded, anywhere."""
+    plain = _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if int(m[1] or m[2], 16) < 0x110000 else "", text)
+    lower = plain.lower()
+    return Operations(services=["(unparsed)"] if "service" in lower else [],
+                      loads=["(unparsed)"] if "load" in lower else [], parsed=False)
+
+
+def is_http(iri: str) -> bool:
+    """True for an ``http:`` or ``https:`` IRI (what a ``LOAD`` may read when it is allowed)."""
+    return isinstance(iri, (str, URIRef)) and iri.lower().startswith(("http://", "https://"))
