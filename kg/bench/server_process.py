@@ -25,7 +25,7 @@ class ServerProcess:
         started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(self.port), *options],
-            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parent.parent)
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
         self.start_seconds = self._wait(started, start_timeout)
 
     def _wait(self, started: float, timeout: float) -> float:

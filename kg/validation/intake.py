@@ -34,6 +34,7 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.errors import BadRequest, KGError
 from kg.sources.mapper import map_source
+from kg.sources.yamlfile import load_yaml
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
 from kg.validation.rdf_input import parse_untrusted
@@ -86,10 +87,55 @@ class Candidate:
         return str(source_iri(self.source_id))
 
 
+MAX_MAPPING_CHARS = 256_000
+"""A submitted mapping's size (the largest real one is 20 KB; PyYAML reads about 100 KB a second)."""
+MAX_TEXT_CHARS = 1_000_000
+MAX_ENTITIES = 1_000
+"""Entities one mapping may declare (the real ones declare at most 12)."""
+MAX_CLAIMS = 10_000
+"""Facts one mapping may state, every ``each`` and every list of values multiplied out (the real ones: 311)."""
+MAX_QUOTE_CHARS = 5_000
+"""A quote's length: each is searched for in the text (the longest real one is 999 characters)."""
+
+
+def check_mapping_bounds(mapping: str, text: str, name: str) -> None:
+    """Refuse a mapping too big to map in the time a request may take, before the engine runs.
+
+    :raises BadRequest: naming what is over which bound.
+    """
+    if len(mapping) > MAX_MAPPING_CHARS:
+        raise BadRequest(f"{name}: the mapping has {len(mapping):,} characters; at most {MAX_MAPPING_CHARS:,} are read")
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadRequest(f"{name}: the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are read")
+    data = load_yaml(mapping, name=name)
+    if not isinstance(data, dict):
+        return  # the engine says what a mapping must be
+    entities = data.get("entities") or {}
+    if isinstance(entities, dict) and len(entities) > MAX_ENTITIES:
+        raise BadRequest(f"{name}: the mapping declares {len(entities):,} entities; at most {MAX_ENTITIES:,} per source")
+    claims = 0
+    for key in ("facts", "inferred"):
+        for index, fact in enumerate(data.get(key) or [], start=1):
+            if not isinstance(fact, dict):
+                continue
+            quotes = fact.get("quote", fact.get("from"))
+            for quote in quotes if isinstance(quotes, list) else [quotes]:
+                if isinstance(quote, str) and len(quote) > MAX_QUOTE_CHARS:
+                    raise BadRequest(f"{name}, line {getattr(fact, 'line', '?')}, {key[:-1] if key == 'facts' else key} "
+                                     f"{index}: a quote of {len(quote):,} characters; at most {MAX_QUOTE_CHARS:,}")
+            each = fact.get("each")
+            values = sum(len(v) if isinstance(v, list) else 1 for v in fact.values())
+            claims += (len(each) if isinstance(each, list) else 1) * values
+            if claims > MAX_CLAIMS:
+                raise BadRequest(f"{name}: the mapping states more than {MAX_CLAIMS:,} facts (every 'each' multiplied "
+                                 "out); split the source")
+
+
 def from_mapping(mapping: str, text: str, *, source_id: str, vocabulary: Vocabulary, known: set,
                  name: str = "mapping") -> Candidate:
-    """Map a mapping and its text, as the build does for the seeds."""
+    """Map a mapping and its text, as the build does for the seeds (within :func:`check_mapping_bounds`)."""
     _check_id(source_id)
+    check_mapping_bounds(mapping, text, name)
     mapped = map_source(mapping, text, source_id=source_id, vocabulary=vocabulary, known=known, name=name)
     return Candidate(source_id, mapped.stated, mapped.inferred, mapped.reference,
                      {"text.txt": text, "mapping.yaml": mapping})

@@ -10,7 +10,7 @@ moves, overwrites or deletes from.
 Oxigraph evaluates what rdflib parsed here, and two parsers may disagree on a corner of the
 grammar. So a text rdflib cannot read is judged by its letters, conservatively (it is refused
 if it names ``SERVICE`` or ``LOAD`` anywhere, escapes included), and ``kg serve`` evaluates in
-processes that cannot open a network socket at all (:mod:`kg.web.sandbox`): this module decides
+processes that cannot open a network socket at all (:mod:`kg.store.sandbox`): this module decides
 what to refuse with a clear message; the sandbox makes sure a parser trick gains nothing.
 
 Nesting is bounded before any parser runs (:func:`nesting_depth`): Oxigraph's and rdflib's

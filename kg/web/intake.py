@@ -17,6 +17,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 
 from kg.errors import BadRequest, NotFound
 from kg.namespaces import source_graph
+from kg.sources.limits import check_depth
 from kg.store.embedded import graph_names
 from kg.validation.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf, is_accepted
 from kg.validation.neighbourhood import SOURCE_GRAPHS
@@ -123,6 +124,7 @@ def _read_candidate(intake: Intake):
         return from_rdf(request.get_data(as_text=True), format_=MEDIA_TYPES[kind], name="request body",
                         vocabulary=intake.vocabulary, known=intake.known())
     if kind == "application/json":
+        check_depth(request.get_data(as_text=True), "JSON body", json=True)
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise BadRequest("the JSON body must be an object with 'id', 'mapping' and 'text'")

@@ -7,16 +7,19 @@ Facing the internet (issue 24): headers must arrive within :data:`HEADER_TIMEOUT
 connections are accepted than there are threads (:data:`BACKPRESSURE`), so idle keep-alives,
 slow clients and unread answers wait in Rust without holding a thread; a worker process that
 dies is started again; and with the embedded store the worker process, and the query workers
-it starts, cannot open a network socket (:mod:`kg.web.sandbox`).
+it starts, cannot open a network socket (:mod:`kg.store.sandbox`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
+from kg.store import sandbox
 from kg.store.embedded import open_store
 from kg.store.remote import is_url
 from kg.web.common import BufferedLogHandler
@@ -45,13 +48,14 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
     def load_app():
         # Runs in Granian's worker process: the store is opened there, after the fork.
         logging.basicConfig(level=logging.INFO, handlers=[BufferedLogHandler()])
-        if not is_url(store_location):
-            sandbox_network()
+        sandboxed = not is_url(store_location)  # a remote store is reached over the network
+        if sandboxed:
+            os.environ[sandbox.NO_NETWORK] = "1"  # the query workers, spawned from here, start sandboxed
         app = create_app(open_store(store_location), config)
         from kg.web.intake import repair_at_start
 
         repair_at_start(app)
-        return app
+        return SandboxOnFirstRequest(app) if sandboxed else app
 
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
                       blocking_threads=threads, backpressure=max(BACKPRESSURE, threads), log_access=False,
@@ -63,14 +67,25 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         shutil.rmtree(snapshots, ignore_errors=True)
 
 
-def sandbox_network() -> bool:
-    """Forbid network sockets in this process (and the query workers it will start); say so in the log."""
-    from kg.web.sandbox import forbid_network
+class SandboxOnFirstRequest:
+    """WSGI middleware: forbid network sockets in the server's process once Granian serves.
 
-    try:
-        forbid_network()
-    except OSError as exc:
-        log.warning("no network sandbox (%s): SERVICE and LOAD are still refused from the parsed query", exc)
-        return False
-    log.info("network sandbox on: this process and its query workers cannot open network sockets")
-    return True
+    Granian opens its sockets after the app is loaded, so the filter cannot go in before; on the
+    first request it is installed for every thread (updates, in-process evaluation), once.
+    """
+
+    def __init__(self, app):
+        self.app, self._pending, self._lock = app, True, threading.Lock()
+
+    def __call__(self, environ, start_response):
+        if self._pending:
+            with self._lock:
+                if self._pending:
+                    try:
+                        sandbox.forbid_network()
+                        log.info("network sandbox on: the server and its query workers cannot open network sockets")
+                    except OSError as exc:
+                        log.warning("no network sandbox (%s): SERVICE and LOAD are refused from the parsed query "
+                                    "alone", exc)
+                    self._pending = False
+        return self.app(environ, start_response)

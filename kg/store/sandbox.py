@@ -8,11 +8,16 @@ seccomp filter (Linux, x86-64) under which ``socket()`` for IPv4 and IPv6 fails 
 workers). Sockets already open (Granian's listening socket) and local ones (``AF_UNIX``, the
 pipes to the workers) keep working, so the server answers as before and nothing it evaluates
 can connect anywhere. A store on a remote SPARQL server needs the network, and gets no filter.
+
+``kg serve`` sets :data:`NO_NETWORK` in its environment; each query worker then calls
+:func:`forbid_network_if_asked` as it starts, and the server's own process installs the
+filter once it is serving (Granian opens its sockets while starting).
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import platform
 import struct
 import sys
@@ -25,6 +30,10 @@ _X32_BIT = 0x40000000
 _NR_SOCKET, _NR_SECCOMP = 41, 317
 _AF_INET, _AF_INET6, _EACCES = 2, 10, 13
 _PR_SET_NO_NEW_PRIVS, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC = 38, 1, 1
+
+
+NO_NETWORK = "KG_NO_NETWORK"
+"""Set (to ``1``) in the environment of a process whose children must not reach the network."""
 
 
 class _Program(ctypes.Structure):
@@ -68,3 +77,19 @@ def forbid_network() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
     if libc.syscall(_NR_SECCOMP, _SECCOMP_SET_MODE_FILTER, _SECCOMP_FILTER_FLAG_TSYNC, ctypes.byref(program)) != 0:
         raise OSError(ctypes.get_errno(), "seccomp(SECCOMP_SET_MODE_FILTER) failed")
+
+
+def forbid_network_if_asked() -> bool:
+    """Call :func:`forbid_network` if :data:`NO_NETWORK` is set; return whether the filter is on.
+
+    A kernel that refuses the filter is reported on stderr, and the process runs on behind the
+    parser's checks alone (a worker that stopped instead would be restarted in a loop).
+    """
+    if os.environ.get(NO_NETWORK) != "1":
+        return False
+    try:
+        forbid_network()
+    except OSError as exc:
+        print(f"warning: no network sandbox in process {os.getpid()}: {exc}", file=sys.stderr)
+        return False
+    return True
