@@ -344,6 +344,9 @@ def bench_command(sizes, json_path, root):
                    "On the command line it is visible to every user in ps: prefer $KG_API_TOKEN or --token-file.")
 @click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Read the bearer token from this file (its first line).")
+@click.option("--accepted", "accepted_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where accepted sources are kept (default: the project's accepted/); /update records go in "
+                   "updates/ beside it.")
 @click.option("--query-workers", default=2, show_default=True, type=int,
               help="Processes that evaluate queries; each query's time limit is enforced by ending its process.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
@@ -352,7 +355,8 @@ def bench_command(sizes, json_path, root):
 @click.option("--cache-mb", default=64, show_default=True, type=int,
               help="Memory for cached query answers; any write empties it (0: no cache).")
 @reports_errors
-def serve_command(store_path, host, port, threads, token, token_file, query_workers, timeout, rate_limit, cache_mb):
+def serve_command(store_path, host, port, threads, token, token_file, accepted_dir, query_workers, timeout, rate_limit,
+                  cache_mb):
     """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
     from kg.web.serve import serve
 
@@ -373,7 +377,8 @@ def serve_command(store_path, host, port, threads, token, token_file, query_work
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     serve(path, host=host, port=port, threads=threads,
           config={"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
-                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024})
+                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024,
+                  **({"ACCEPTED_DIR": str(accepted_dir.resolve())} if accepted_dir else {})})
 
 
 

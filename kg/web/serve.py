@@ -55,7 +55,7 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         from kg.web.intake import repair_at_start
 
         repair_at_start(app)
-        return SandboxOnFirstRequest(app) if sandboxed else app
+        return ChunkedBodies(SandboxOnFirstRequest(app) if sandboxed else app)
 
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
                       blocking_threads=threads, backpressure=max(BACKPRESSURE, threads), log_access=False,
@@ -65,6 +65,23 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         server.serve(target_loader=load_app, wrap_loader=False)
     finally:  # the worker has stopped: Granian joins it before returning
         shutil.rmtree(snapshots, ignore_errors=True)
+
+
+class ChunkedBodies:
+    """WSGI middleware: a chunked request body (no ``Content-Length``) is read to its end.
+
+    Granian hands the app the whole body, but without a length werkzeug reads nothing unless the
+    server says the input ends by itself (``wsgi.input_terminated``); Flask's size limit
+    (``MAX_CONTENT_LENGTH``) still applies.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True
+        return self.app(environ, start_response)
 
 
 class SandboxOnFirstRequest:
