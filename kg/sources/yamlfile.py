@@ -110,8 +110,9 @@ def load_yaml(text: str, *, name: str, max_nodes: int = MAX_NODES):
     A document whose aliases expand past ``max_nodes`` values, or nested deeper than the
     parser recurses, is refused before any of it is built.
     """
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -127,4 +128,5 @@ def load_yaml(text: str, *, name: str, max_nodes: int = MAX_NODES):
         problem = getattr(exc, "problem", None) or str(exc)
         raise BadRequest(f"{where}: invalid YAML: {problem}") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -95,9 +95,14 @@ def refuse_dtd(raw: bytes, name: str) -> None:
                          f"{xml.parsers.expat.errors.messages[exc.code]}") from None
 
 
+SUBMITTED_BASE = "https://w3id.org/sco-rats/submitted/"
+"""What relative IRIs of a submitted document resolve against (rdflib's default, the server's
+working folder as a ``file:`` IRI, would put a path of the server into answers)."""
+
+
 def _parse(graph: Graph, name: str, format_: str, **source) -> Graph:
     try:
-        return graph.parse(format=format_, **source)
+        return graph.parse(format=format_, publicID=SUBMITTED_BASE, **source)
     except BadRequest:
         raise
     except RecursionError:
