@@ -12,6 +12,7 @@ match twice; a materialised merge gives SPARQL's set semantics.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterable
@@ -205,13 +206,23 @@ def replace_store(build_dir: Path, target: Path) -> None:
 
     A server reading ``target`` holds that lock, so a build while it serves is refused (the
     server would go on writing to files the swap deleted, and lose what it wrote) instead of
-    pulling the store away from under it.
+    pulling the store away from under it. The lock is RocksDB's own (``LOCK``, a POSIX record
+    lock), taken on the file rather than by opening the store: a store open here would write
+    its closing files by path, into the new store moved to the same place.
 
     :raises StoreInUse: a running server holds ``target``.
     """
     target = Path(target)
-    held = open_writable(target) if target.exists() else None
+    lock = target / "LOCK"
+    if not lock.exists():
+        replace_directory(build_dir, target)
+        return
+    descriptor = os.open(lock, os.O_RDWR)
     try:
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise _in_use(target, OSError(f"While lock file: {lock}: {exc.strerror}")) from None
         replace_directory(build_dir, target)
     finally:
-        del held
+        os.close(descriptor)
