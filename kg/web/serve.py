@@ -12,11 +12,14 @@ it starts, cannot open a network socket (:mod:`kg.store.sandbox`).
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
 import shutil
 import tempfile
 import threading
+from http import HTTPStatus
 from pathlib import Path
 
 from kg.store import sandbox
@@ -28,6 +31,11 @@ HEADER_TIMEOUT_MS = 10_000
 """A client has this long to send a request's headers (slowloris)."""
 BACKPRESSURE = 1024
 """Requests a worker takes in at once: queued for the threads, far more than there are threads."""
+
+BODY_TIMEOUT = 10.0
+"""Seconds a request body may take to arrive once its headers have."""
+SPARE_THREADS = 4
+"""Granian threads per app thread that may wait for bodies (or on slow clients) without running the app."""
 
 log = logging.getLogger("kg.serve")
 
@@ -55,10 +63,12 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         from kg.web.intake import repair_at_start
 
         repair_at_start(app)
-        return ChunkedBodies(SandboxOnFirstRequest(app) if sandboxed else app)
+        return BodiesFirst(SandboxOnFirstRequest(app) if sandboxed else app, workers=threads,
+                           max_bytes=int(app.config["MAX_CONTENT_LENGTH"]))
 
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
-                      blocking_threads=threads, backpressure=max(BACKPRESSURE, threads), log_access=False,
+                      blocking_threads=threads * (1 + SPARE_THREADS), backpressure=max(BACKPRESSURE, threads),
+                      log_access=False,
                       http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
                       respawn_failed_workers=True, respawn_interval=0.5)
     try:
@@ -67,21 +77,64 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         shutil.rmtree(snapshots, ignore_errors=True)
 
 
-class ChunkedBodies:
-    """WSGI middleware: a chunked request body (no ``Content-Length``) is read to its end.
+class BodiesFirst:
+    """WSGI middleware: a request's body is read in full, within :data:`BODY_TIMEOUT`, before the
+    app runs, and at most ``workers`` requests run the app at once.
 
-    Granian hands the app the whole body, but without a length werkzeug reads nothing unless the
-    server says the input ends by itself (``wsgi.input_terminated``); Flask's size limit
-    (``MAX_CONTENT_LENGTH``) still applies.
+    Granian's WSGI threads read a body as the app asks for it, so a client that announces
+    ``Content-Length: 1000`` and sends 6 bytes held a thread until it gave up: eight such
+    clients held every thread (70 s in the issue's trial). Here the body is read by a helper
+    thread while the request's thread waits at most :data:`BODY_TIMEOUT` (then a 408), and
+    Granian has :data:`SPARE_THREADS` per worker thread for such waits, so slow senders wait
+    beside the requests being answered instead of in front of them. A chunked body (no
+    ``Content-Length``) is read to its end too (werkzeug would read it as empty).
     """
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, app, *, workers: int, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+        self._working = threading.BoundedSemaphore(workers)
 
     def __call__(self, environ, start_response):
-        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
-            environ["wsgi.input_terminated"] = True
-        return self.app(environ, start_response)
+        length = environ.get("CONTENT_LENGTH") or ""
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if (length and length != "0") or chunked:
+            if length and not length.isdigit():
+                return _refuse(start_response, 400, f"Content-Length must be a number of bytes, not {length[:40]!r}")
+            if length and int(length) > self.max_bytes:
+                return _refuse(start_response, 413, f"the request body has {int(length):,} bytes; at most "
+                                                    f"{self.max_bytes:,} are read")
+            body = _read_within(environ["wsgi.input"], int(length) if length else self.max_bytes + 1, BODY_TIMEOUT)
+            if body is None:
+                return _refuse(start_response, 408, f"the request body did not arrive within {BODY_TIMEOUT:.0f} s")
+            if len(body) > self.max_bytes:
+                return _refuse(start_response, 413, f"the request body has more than {self.max_bytes:,} bytes")
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+        with self._working:
+            return self.app(environ, start_response)
+
+
+def _read_within(stream, size: int, seconds: float) -> bytes | None:
+    """Read up to ``size`` bytes of ``stream`` in a helper thread; None if they take longer than ``seconds``."""
+    done, got = threading.Event(), {}
+
+    def read():
+        try:
+            got["body"] = stream.read(size)
+        except Exception:  # noqa: BLE001 - the client went away: treated as a body that never came
+            got["body"] = None
+        done.set()
+
+    threading.Thread(target=read, name="body-reader", daemon=True).start()
+    return got.get("body") if done.wait(seconds) else None
+
+
+def _refuse(start_response, status: int, message: str):
+    body = json.dumps({"ok": False, "error": message, "status": status}).encode() + b"\n"
+    start_response(f"{status} {HTTPStatus(status).phrase}", [("Content-Type", "application/json"),
+                                                             ("Content-Length", str(len(body))), ("Connection", "close")])
+    return [body]
 
 
 class SandboxOnFirstRequest:
