@@ -37,6 +37,7 @@ from kg.sources.mapper import map_source
 from kg.sources.yamlfile import load_yaml
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
+from kg.validation.lookalikes import lookalike_findings
 from kg.validation.rdf_input import parse_untrusted
 from kg.validation.report import ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
@@ -232,7 +233,9 @@ class Intake:
         stated = Graph(identifier=candidate.stated.identifier)  # checked as the source graph it will be
         stated += candidate.stated
         stated += candidate.inferred
-        return self.validator.validate_candidate(self.store, stated, candidate.reference)
+        report = self.validator.validate_candidate(self.store, stated, candidate.reference)
+        report.findings.extend(lookalike_findings(stated + candidate.reference))  # Warnings: they never block
+        return report
 
     def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
         """Accept ``candidate`` if it brings no Violation, or with a curator's reason.
