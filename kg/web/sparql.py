@@ -13,6 +13,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from kg.errors import BadRequest, QueryError, where
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from kg.store import update_trial
 from kg.store import updates as update_log
 from kg.store.embedded import refresh_default_graph
 from kg.web import guard, protocol
@@ -76,6 +77,9 @@ def update():
     store = state()["store"]
     with WRITE_LOCK:
         try:
+            # first on a checkpoint, in a process the time limit can stop (and a crash cannot take us down)
+            update_trial.try_update(store, text, prefixes=PREFIXES, timeout=float(current_app.config["QUERY_TIMEOUT"]),
+                                    folder=current_app.config.get("SNAPSHOT_DIR"))
             store.update(text, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL update syntax error: {where(str(exc))}") from None

@@ -140,3 +140,35 @@ def test_live_a_dead_worker_process_is_started_again(live):
         pytest.fail("no worker answered within 60 s of the kill")
     assert live.process.poll() is None
     print(f"\nanswering again {60 - (deadline - time.monotonic()):.1f} s after kill -9 of the worker")
+
+
+# ---------------------------------------------------------------- 11: updates have a time limit
+
+SLOW_UPDATE = "INSERT { GRAPH <urn:slow> { ?a <urn:p> ?f } } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture
+def disk_writer(built, tmp_path):
+    """The app over a store on disk (an update is tried on its checkpoint), with a 2 s limit."""
+    from kg.store.embedded import load_graphs, open_store
+    from server import create_app
+
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    app = create_app(store, {"TESTING": True, "API_TOKEN": "reliability-token", "QUERY_TIMEOUT": 2,
+                             "ACCEPTED_DIR": str(tmp_path / "accepted")})
+    return app.test_client()
+
+
+def test_an_update_past_the_time_limit_is_stopped_and_changes_nothing(disk_writer):
+    started = time.perf_counter()
+    response = disk_writer.post("/update", data=SLOW_UPDATE, content_type="application/sparql-update", headers=AUTH)
+    seconds = time.perf_counter() - started
+    assert response.status_code == 503 and "nothing was changed" in response.get_json()["error"]
+    assert seconds < 10, f"{seconds:.1f} s"
+    ask = {"query": "ASK { GRAPH <urn:slow> { ?s ?p ?o } }"}
+    assert disk_writer.get("/sparql", query_string=ask).get_json()["boolean"] is False
+    update = "INSERT DATA { GRAPH <urn:quick> { <urn:a> <urn:b> <urn:c> } }"
+    assert disk_writer.post("/update", data=update, content_type="application/sparql-update",
+                            headers=AUTH).status_code == 204
+    print(f"\nslow update stopped after {seconds:.1f} s (limit 2 s)")
