@@ -44,6 +44,10 @@ class Operations:
     removes: list[str] = field(default_factory=list)
     """Each graph an update may remove triples from: an IRI, ``ALL``, ``NAMED``, ``DEFAULT``, or
     ``?var`` for a graph chosen by the data."""
+    steps: list[tuple[str, str, str | None, bool]] = field(default_factory=list)
+    """The graph management operations in order, as (operation, graph, target graph, silent), and
+    ``("INSERT", graph, None, True)`` for each graph an insert writes: enough to tell, before
+    evaluation, which ones would fail (``CLEAR`` of a missing graph, ``CREATE`` of one that exists)."""
     parsed: bool = True
     """False when rdflib could not parse the text (then :attr:`services` and :attr:`loads` hold
     the keywords found in its letters)."""
@@ -74,12 +78,16 @@ def update_operations(text: str) -> Operations:
     _walk(tree, ops)
     for op in operations:
         name = op.name
+        silent = "silent" in op  # CompValue.get answers a missing key with a true value
         if name == "Load":
             ops.loads.append(str(op.iri))
-        elif name in ("Drop", "Clear"):
-            ops.removes.append(_graph_name(op.graphiri))
+        elif name in ("Drop", "Clear", "Create"):
+            if name != "Create":
+                ops.removes.append(_graph_name(op.graphiri))
+            ops.steps.append((name.upper(), _graph_name(op.graphiri), None, silent))
         elif name in ("Move", "Copy", "Add"):
             source, target = op.graph
+            ops.steps.append((name.upper(), _graph_name(source), _graph_name(target), silent))
             if name == "Move":
                 ops.removes.append(_graph_name(source))
             if name in ("Move", "Copy"):  # both replace what the target held
@@ -88,6 +96,10 @@ def update_operations(text: str) -> Operations:
             _removed_by(op, None, ops)
         elif name == "Modify" and op.delete is not None:
             _removed_by(op.delete, op.withClause, ops)
+        inserted = op.get("quads") if name == "InsertData" else (op.insert.quads if name == "Modify" and op.insert
+                                                                 is not None else None)
+        for graph in inserted or {}:
+            ops.steps.append(("INSERT", _graph_name(graph), None, True))
     return ops
 
 

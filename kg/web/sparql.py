@@ -76,6 +76,7 @@ def update():
     refuse_removing_reference_data(text)
     store = state()["store"]
     with WRITE_LOCK:
+        refuse_failing_graph_operations(guard.update_operations(text), store)
         try:
             # first on a checkpoint, in a process the time limit can stop (and a crash cannot take us down)
             update_trial.try_update(store, text, prefixes=PREFIXES, timeout=float(current_app.config["QUERY_TIMEOUT"]),
@@ -96,6 +97,35 @@ def updates_folder() -> Path:
     """Where this app records updates: ``UPDATES_DIR``, or ``updates/`` beside ``accepted/``."""
     config = current_app.config
     return Path(config.get("UPDATES_DIR") or Path(config["ACCEPTED_DIR"]).parent / "updates")
+
+
+def refuse_failing_graph_operations(ops: guard.Operations, store) -> None:
+    """Refuse, before anything is applied, a ``CLEAR``/``DROP``/``MOVE``/``COPY``/``ADD`` of a graph that
+    does not exist or a ``CREATE`` of one that does (without ``SILENT``), following the operations in
+    order. Oxigraph would refuse them during evaluation; a SPARQL server used as the store answers
+    them with a 500, which is the client's mistake all the same.
+
+    :raises QueryError: naming the operation and the graph.
+    """
+    if not ops.steps:
+        return
+    existing = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    for operation, graph, target, silent in ops.steps:
+        named = graph not in ("DEFAULT", "ALL", "NAMED") and not graph.startswith("?")
+        if operation == "INSERT":
+            existing.add(graph)
+        elif operation == "CREATE":
+            if graph in existing and not silent:
+                raise QueryError(f"CREATE GRAPH <{graph}>: the graph already exists; nothing was changed "
+                                 "(CREATE SILENT ignores that)")
+            existing.add(graph)
+        elif named and graph not in existing and not silent:
+            raise QueryError(f"{operation} <{graph}>: the graph does not exist; nothing was changed "
+                             f"({operation} SILENT ignores that)")
+        elif operation in ("DROP", "MOVE") and named:
+            existing.discard(graph)
+        if target is not None and target not in ("DEFAULT",):
+            existing.add(target)
 
 
 PROTECTED_GRAPHS = {str(AUTHORITY_GRAPH): "the authority data", str(ONTOLOGY_GRAPH): "the ontology",

@@ -9,6 +9,7 @@ contexts (remote, in lists, by ``@import``) and opened ``file:`` ones; RDF/XML e
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -100,6 +101,7 @@ def test_a_sandboxed_process_cannot_reach_a_listener(listener):
     assert listener.hits == []
 
 
+@pytest.mark.skipif(bool(os.environ.get("KG_TEST_STORE")), reason="query workers serve the embedded store only")
 def test_a_query_worker_is_sandboxed(store, listener, monkeypatch, tmp_path):
     """A query worker started with KG_NO_NETWORK evaluates a SERVICE (sent past every check,
     straight to the executor) without reaching the listener."""

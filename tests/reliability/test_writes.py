@@ -301,3 +301,21 @@ def _children(pid: int) -> list[int]:
             found.extend(kids)
             pending.extend(kids)
     return found
+
+
+@pytest.mark.parametrize("update, status, message", [
+    ("CLEAR GRAPH <urn:none>", 400, "does not exist"),
+    ("DROP GRAPH <urn:none>", 400, "does not exist"),
+    ("MOVE <urn:none> TO <urn:other>", 400, "does not exist"),
+    (f"CREATE GRAPH <{AUTHORITY}>", 400, "already exists"),
+    ("CREATE GRAPH <urn:new> ; DROP GRAPH <urn:new>", 204, None),
+    ("DROP SILENT GRAPH <urn:none>", 204, None),
+    (INSERT + " ; CLEAR GRAPH <urn:g>", 204, None),
+])
+def test_update_evaluation_errors_are_400s_on_every_store(writer, update, status, message):
+    """Oxigraph refuses these while evaluating, and a SPARQL server used as the store answers
+    them with a 500: they are checked from the parsed update first, the same on both."""
+    response = _update(writer, update)
+    assert response.status_code == status, response.get_data(as_text=True)
+    if message:
+        assert message in response.get_json()["error"]
