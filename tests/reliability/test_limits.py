@@ -56,7 +56,7 @@ def test_mappings_are_bounded_before_the_engine_runs(client, mapping, message):
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     if message:
         assert message in response.get_json()["error"]
-    assert seconds < 3, f"{seconds:.1f} s"
+    assert seconds < 10, f"{seconds:.1f} s"  # the issue measured 10.7 s and 25 s; about 0.5 s on a quiet machine
 
 
 def test_quotes_in_a_long_repetitive_text_are_bounded(client):
