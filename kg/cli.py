@@ -363,8 +363,8 @@ def serve_command(store_path, host, port, threads, token, token_file, accepted_d
     if token_file:
         if token:
             raise BadRequest("give the token once: --token-file or --token/$KG_API_TOKEN, not both")
-        token = token_file.read_text(encoding="utf-8").strip().splitlines()[0:1] or None
-        token = token[0].strip() if token else None
+        lines = token_file.read_text(encoding="utf-8").splitlines()
+        token = lines[0].strip() if lines else ""
         if not token:
             raise BadRequest(f"{token_file}: the token file is empty")
     elif token and click.get_current_context().get_parameter_source("token").name == "COMMANDLINE":

@@ -42,3 +42,23 @@ def test_plain_and_single_script_names_get_none(client):
         response = client.post("/validate", json=_body(label=label))
         assert response.status_code == 200
         assert not [f for f in response.get_json()["results"] if f["shape"] == "look-alike characters"], label
+
+
+def test_the_token_comes_from_a_file_or_the_environment(tmp_path):
+    """A token on the command line is visible in ps: kg serve warns; a token file is read."""
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    missing = str(tmp_path / "no-store")
+    warned = CliRunner().invoke(cli, ["serve", "--store", missing, "--token", "secret"])
+    assert warned.exit_code == 2 and "visible to every user" in warned.output
+    quiet = CliRunner().invoke(cli, ["serve", "--store", missing], env={"KG_API_TOKEN": "secret"})
+    assert quiet.exit_code == 2 and "visible" not in quiet.output
+    empty = tmp_path / "token"
+    empty.write_text("\n")
+    refused = CliRunner().invoke(cli, ["serve", "--store", missing, "--token-file", str(empty)], env={"KG_API_TOKEN": ""})
+    assert refused.exit_code == 2 and "token file is empty" in refused.output
+    empty.write_text("secret\n")
+    read = CliRunner().invoke(cli, ["serve", "--store", missing, "--token-file", str(empty)], env={"KG_API_TOKEN": ""})
+    assert read.exit_code == 2 and "no store at" in read.output and "visible" not in read.output
