@@ -49,18 +49,40 @@ class Operations:
     ``("INSERT", graph, None, True)`` for each graph an insert writes: enough to tell, before
     evaluation, which ones would fail (``CLEAR`` of a missing graph, ``CREATE`` of one that exists)."""
     parsed: bool = True
-    """False when rdflib could not parse the text (then :attr:`services` and :attr:`loads` hold
-    the keywords found in its letters)."""
+    """False when the text was not parsed (then :attr:`services` and :attr:`loads` hold the
+    keywords found in its letters)."""
+    unparsed_because: str = ""
+    """Why it was not parsed, for the message."""
 
 
-@functools.lru_cache(maxsize=4096)
+MAX_PARSED = 32_000
+"""Texts longer than this are not given to rdflib's parser (pyparsing: a 79 KB query took 15 s
+of the server's CPU); one that needs parsing is then judged by its letters (refused)."""
+QUERY_WORDS = ("service",)
+UPDATE_WORDS = ("service", "load", "drop", "clear", "move", "copy", "add", "delete", "create")
+"""The letters an operation that matters here cannot be written without: a text that contains
+none of them (escapes decoded, in any case) needs no parsing, since no parser can find in it
+what it does not spell. Most queries never say ``service``, so they cost no parse at all."""
+
+
 def query_operations(text: str) -> Operations:
-    """What ``text`` (a query) does; kept per text, since the same queries come again and again."""
+    """What ``text`` (a query) does."""
     check_depth(text, "query")
+    lower = _plain_lower(text)
+    if not any(word in lower for word in QUERY_WORDS):
+        return Operations()
+    if len(text) > MAX_PARSED:
+        return _by_letters(lower, f"it is longer than {MAX_PARSED:,} characters")
+    return _parsed_query(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_query(text: str) -> Operations:
+    """Kept per text (at most :data:`MAX_PARSED` characters each), since the same queries come again and again."""
     try:
         tree = sparql_parser.parseQuery(text)
     except Exception:  # noqa: BLE001 - pyparsing raises several types; any means "not readable here"
-        return _by_letters(text)
+        return _by_letters(_plain_lower(text), "rdflib's SPARQL 1.1 parser cannot read it")
     ops = Operations()
     _walk(tree, ops)
     return ops
@@ -69,11 +91,16 @@ def query_operations(text: str) -> Operations:
 def update_operations(text: str) -> Operations:
     """What ``text`` (an update) does: its services, loads and the graphs it removes triples from."""
     check_depth(text, "update")
+    lower = _plain_lower(text)
+    if not any(word in lower for word in UPDATE_WORDS):
+        return Operations()  # inserts only: nothing to refuse, nothing that can fail on a graph
+    if len(text) > MAX_PARSED:
+        return _by_letters(lower, f"it is longer than {MAX_PARSED:,} characters")
     try:
         tree = sparql_parser.parseUpdate(text)
         operations = translateUpdate(tree).algebra
     except Exception:  # noqa: BLE001 - as above
-        return _by_letters(text)
+        return _by_letters(lower, "rdflib's SPARQL 1.1 parser cannot read it")
     ops = Operations()
     _walk(tree, ops)
     for op in operations:
@@ -133,12 +160,17 @@ def _walk(node, ops: Operations) -> None:
             stack.extend(list(item))
 
 
-def _by_letters(text: str) -> Operations:
-    """A text rdflib cannot parse: the keywords its letters spell, escapes decoded, anywhere."""
-    plain = _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if int(m[1] or m[2], 16) < 0x110000 else "", text)
-    lower = plain.lower()
+def _plain_lower(text: str) -> str:
+    """``text`` with its ``\\u``/``\\U`` escapes decoded, in lower case."""
+    if "\\" in text:
+        text = _ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if int(m[1] or m[2], 16) < 0x110000 else "", text)
+    return text.lower()
+
+
+def _by_letters(lower: str, reason: str) -> Operations:
+    """A text that was not parsed: the keywords its letters spell, anywhere."""
     return Operations(services=["(unparsed)"] if "service" in lower else [],
-                      loads=["(unparsed)"] if "load" in lower else [], parsed=False)
+                      loads=["(unparsed)"] if "load" in lower else [], parsed=False, unparsed_because=reason)
 
 
 def is_http(iri: str) -> bool:

@@ -64,7 +64,7 @@ def refuse_remote_access(text: str, *, allow_load: bool = False, update: bool = 
     :raises BadRequest: the input is nested deeper than the service parses.
     """
     ops = guard.update_operations(text) if update else guard.query_operations(text)
-    unread = "" if ops.parsed else " (the endpoint's parser could not read this text, so it is refused for naming it)"
+    unread = "" if ops.parsed else f" (this text was not parsed: {ops.unparsed_because}; so it is refused for naming it)"
     if ops.services:
         raise Forbidden("federated queries are refused: this endpoint sends no request to other services "
                         f"(SERVICE is not allowed){unread}", link=PROTOCOL)

@@ -148,8 +148,8 @@ def refuse_removing_reference_data(text: str) -> None:
             raise QueryError(f"SPARQL update syntax error: {where(str(exc))}") from None
         except RuntimeError:
             pass
-        raise QueryError("this update could not be read by the endpoint's SPARQL 1.1 parser, so what it removes "
-                         "cannot be checked; write it in plain SPARQL 1.1")
+        raise QueryError(f"what this update removes cannot be checked ({ops.unparsed_because}); write it in plain "
+                         "SPARQL 1.1, or split it")
     for target in ops.removes:
         if target in ("ALL", "NAMED"):
             raise protocol.Forbidden(f"an update may not remove {target} graphs: the reference data would go with them; "
