@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-remote clean conformance
+.PHONY: install build serve test test-remote reliability clean conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ serve: build
 test: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
+
+# The reliability and security suite (tests/reliability, issue 24) including the cases that start
+# kg serve on loopback (its quick cases also run in make test); at most 20 minutes.
+reliability: $(STAMP)
+	KG_RELIABILITY=1 timeout 1200 $(BIN)/python -m pytest -p no:cacheprovider tests/reliability
 
 # The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,
 # started here on a free port with an empty in-memory store, and stopped afterwards.

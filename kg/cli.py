@@ -22,8 +22,10 @@ from kg.sources.project import Project
 from kg.build import build
 from kg.errors import BadRequest, KGError, ValidationFailed
 from kg.store.remote import is_url
+from kg.store import updates as update_log
 from kg.store.embedded import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
-                      refresh_default_graph, replace_directory)
+                      open_writable, refresh_default_graph, replace_store)
+from kg.namespaces import PREFIXES
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -93,8 +95,11 @@ def cli():
 def build_command(store_path, root, graphs_dir):
     """Build the graph from the seeds into the store, replacing what was there."""
     target = store_path or default_store_location()
-    result = build(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
     remote = is_url(target)
+    if not remote and target.exists():
+        probe = open_writable(target)  # refused now, not after the build, if a server holds the store
+        del probe
+    result = build(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
     if remote:
         staging = None  # checked in memory, then sent in one request
     else:
@@ -102,6 +107,10 @@ def build_command(store_path, root, graphs_dir):
         staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
     store = open_store(staging)
     count = load_graphs(store, tqdm(list(result.dataset.graphs()), desc="load", unit="graph", file=sys.stderr))
+    replayed = update_log.replay(store, root / "updates", prefixes=PREFIXES)  # what /update acknowledged
+    if replayed:
+        refresh_default_graph(store)
+        click.echo(f"  replayed {replayed} update(s) from {root / 'updates'}", err=True)
     failures = run_checks(store, root / "queries" / "checks")
     if failures:
         del store
@@ -116,7 +125,7 @@ def build_command(store_path, root, graphs_dir):
         open_store(target).replace_all(list(store))
     else:
         del store
-        replace_directory(staging, target)
+        replace_store(staging, target)
     graphs_dir.mkdir(parents=True, exist_ok=True)
     for mapped in result.sources:
         mapped.stated.serialize(graphs_dir / f"{mapped.source_id}.ttl", format="turtle")
@@ -140,11 +149,17 @@ def run_checks(store: ox.Store, directory: Path) -> dict[str, int]:
 @reports_errors
 def load_command(files, graph_iri, store_path):
     """Load N-Quads, TriG, Turtle or N-Triples files into the store, each file atomically."""
-    store = open_store(store_path or default_store_location())
     for path in files:
         kind = SUFFIXES.get(path.suffix.lower())
         if kind is None:
             raise BadRequest(f"{path}: unknown file type; use one of {', '.join(SUFFIXES)}")
+        if kind in ("turtle", "ntriples") and not graph_iri:
+            raise BadRequest(f"{path}: {kind} holds triples of no named graph, and the default graph is recomputed "
+                             "from the named graphs, so they would not stay; give --graph IRI (or load N-Quads or "
+                             "TriG); nothing was loaded")
+    store = open_writable(store_path or default_store_location())
+    for path in files:
+        kind = SUFFIXES[path.suffix.lower()]
         to_graph = ox.NamedNode(graph_iri) if graph_iri else None
         with path.open("rb") as raw, tqdm(total=path.stat().st_size, unit="B", unit_scale=True,
                                           desc=path.name, file=sys.stderr) as bar:
@@ -205,7 +220,7 @@ def _intake(store_path, root: Path):
     from kg.validation.intake import Intake
     from kg.wikidata.curation import Curation
 
-    store = open_store(store_path or default_store_location())
+    store = open_writable(store_path or default_store_location())
     project = Project(root)
     return Intake.from_folders(store, project.ontology, project.shapes, project.accepted,
                                Curation.from_folder(project.curation))
@@ -389,7 +404,13 @@ def bench_draft_command(root, json_path):
 @click.option("--workers", "--threads", "threads", default=8, show_default=True, type=int,
               help="Worker threads of the WSGI server (requests served at once).")
 @click.option("--token", envvar="KG_API_TOKEN", default=None,
-              help="Bearer token that allows POST /sources and /update (default: $KG_API_TOKEN; none: read-only).")
+              help="Bearer token that allows POST /sources and /update (default: $KG_API_TOKEN; none: read-only). "
+                   "On the command line it is visible to every user in ps: prefer $KG_API_TOKEN or --token-file.")
+@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Read the bearer token from this file (its first line).")
+@click.option("--accepted", "accepted_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where accepted sources are kept (default: the project's accepted/); /update records go in "
+                   "updates/ beside it.")
 @click.option("--query-workers", default=2, show_default=True, type=int,
               help="Processes that evaluate queries; each query's time limit is enforced by ending its process.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
@@ -398,9 +419,21 @@ def bench_draft_command(root, json_path):
 @click.option("--cache-mb", default=64, show_default=True, type=int,
               help="Memory for cached query answers; any write empties it (0: no cache).")
 @reports_errors
-def serve_command(store_path, host, port, threads, token, query_workers, timeout, rate_limit, cache_mb):
+def serve_command(store_path, host, port, threads, token, token_file, accepted_dir, query_workers, timeout, rate_limit,
+                  cache_mb):
     """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
     from kg.web.serve import serve
+
+    if token_file:
+        if token:
+            raise BadRequest("give the token once: --token-file or --token/$KG_API_TOKEN, not both")
+        lines = token_file.read_text(encoding="utf-8").splitlines()
+        token = lines[0].strip() if lines else ""
+        if not token:
+            raise BadRequest(f"{token_file}: the token file is empty")
+    elif token and click.get_current_context().get_parameter_source("token").name == "COMMANDLINE":
+        click.echo("warning: a token given with --token is visible to every user of this machine (ps); "
+                   "use $KG_API_TOKEN or --token-file", err=True)
 
     path = store_path or default_store_location()
     if not is_url(path) and not Path(path).exists():
@@ -408,7 +441,8 @@ def serve_command(store_path, host, port, threads, token, query_workers, timeout
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     serve(path, host=host, port=port, threads=threads,
           config={"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
-                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024})
+                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024,
+                  **({"ACCEPTED_DIR": str(accepted_dir.resolve())} if accepted_dir else {})})
 
 
 

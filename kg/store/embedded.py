@@ -12,6 +12,7 @@ match twice; a materialised merge gives SPARQL's set semantics.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import XSD, BNode, Graph, Literal, URIRef
 
+from kg.errors import KGError
 from kg.store.remote import RemoteStore, is_url
 
 DEFAULT_STORE = Path("var") / "store"
@@ -168,3 +170,59 @@ def to_oxigraph(term):
     if term.language:
         return ox.Literal(str(term), language=term.language)
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
+class StoreInUse(KGError):
+    """Another process (usually a running ``kg serve``) holds the store's lock."""
+
+    status = 409
+
+
+def _in_use(location, exc: OSError) -> StoreInUse | None:
+    text = str(exc)
+    if "LOCK" in text and ("lock" in text.lower()):
+        return StoreInUse(
+            f"the store at {location} is in use by another process (a running kg serve?). Write through the "
+            "server instead (POST /sources or /update with the token), or stop it first and run this again")
+    return None
+
+
+def open_writable(location: Location) -> Store:
+    """Open the store at ``location`` for writing, saying what to do when a server holds it.
+
+    :raises StoreInUse: another process holds the store's lock.
+    """
+    try:
+        return open_store(location)
+    except OSError as exc:
+        in_use = _in_use(location, exc)
+        if in_use is None:
+            raise
+        raise in_use from None
+
+
+def replace_store(build_dir: Path, target: Path) -> None:
+    """Swap a finished store into ``target`` while holding the lock of the store it replaces.
+
+    A server reading ``target`` holds that lock, so a build while it serves is refused (the
+    server would go on writing to files the swap deleted, and lose what it wrote) instead of
+    pulling the store away from under it. The lock is RocksDB's own (``LOCK``, a POSIX record
+    lock), taken on the file rather than by opening the store: a store open here would write
+    its closing files by path, into the new store moved to the same place.
+
+    :raises StoreInUse: a running server holds ``target``.
+    """
+    target = Path(target)
+    lock = target / "LOCK"
+    if not lock.exists():
+        replace_directory(build_dir, target)
+        return
+    descriptor = os.open(lock, os.O_RDWR)
+    try:
+        try:
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise _in_use(target, OSError(f"While lock file: {lock}: {exc.strerror}")) from None
+        replace_directory(build_dir, target)
+    finally:
+        os.close(descriptor)

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, where
 from kg.namespaces import BASE, PREFIXES
+from kg.store import sandbox
 
 
 class QueryTimeout(KGError):
@@ -126,6 +127,7 @@ def _receive(connection):
 
 def _worker(connection) -> None:
     """Serve queries sent over ``connection`` until it closes."""
+    sandbox.forbid_network_if_asked()  # kg serve's workers evaluate with no way to open a network socket
     store, opened = None, None
     while True:
         try:

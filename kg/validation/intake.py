@@ -34,8 +34,11 @@ from rdflib import RDF, Graph, URIRef
 
 from kg.errors import BadRequest, KGError
 from kg.sources.mapper import map_source
+from kg.sources.yamlfile import load_yaml
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
+from kg.validation.lookalikes import lookalike_findings
+from kg.validation.rdf_input import parse_untrusted
 from kg.validation.report import ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
 from kg.validation.neighbourhood import SOURCE_GRAPHS, mentioned_entities
@@ -85,10 +88,65 @@ class Candidate:
         return str(source_iri(self.source_id))
 
 
+MAX_MAPPING_CHARS = 256_000
+"""A submitted mapping's size (the largest real one is 20 KB; PyYAML reads about 100 KB a second)."""
+MAX_TEXT_CHARS = 200_000
+"""A submitted text's size (the largest real one has 10,106 characters)."""
+MAX_ENTITIES = 1_000
+"""Entities one mapping may declare (the real ones declare at most 12)."""
+MAX_CLAIMS = 10_000
+"""Facts one mapping may state, every ``each`` and every list of values multiplied out (the real ones: 311)."""
+MAX_QUOTE_CHARS = 2_000
+"""A quote's length (the longest real one is 999 characters)."""
+MAX_QUOTE_WORK = 50_000_000
+"""The text's length times the words of all its quotes: the engine finds each quote with a
+pattern whose cost on a repetitive text grows with both (a 100-word quote in 200 KB of
+"a a a …" takes 0.5 s). The largest real source needs 9.3 million; this bound is about 1.3 s
+of the worst text on the 2-core machine."""
+
+
+def check_mapping_bounds(mapping: str, text: str, name: str) -> None:
+    """Refuse a mapping too big to map in the time a request may take, before the engine runs.
+
+    :raises BadRequest: naming what is over which bound.
+    """
+    if len(mapping) > MAX_MAPPING_CHARS:
+        raise BadRequest(f"{name}: the mapping has {len(mapping):,} characters; at most {MAX_MAPPING_CHARS:,} are read")
+    if len(text) > MAX_TEXT_CHARS:
+        raise BadRequest(f"{name}: the text has {len(text):,} characters; at most {MAX_TEXT_CHARS:,} are read")
+    data = load_yaml(mapping, name=name)
+    if not isinstance(data, dict):
+        return  # the engine says what a mapping must be
+    entities = data.get("entities") or {}
+    if isinstance(entities, dict) and len(entities) > MAX_ENTITIES:
+        raise BadRequest(f"{name}: the mapping declares {len(entities):,} entities; at most {MAX_ENTITIES:,} per source")
+    claims = words = 0
+    for key in ("facts", "inferred"):
+        for index, fact in enumerate(data.get(key) or [], start=1):
+            if not isinstance(fact, dict):
+                continue
+            quotes = fact.get("quote", fact.get("from"))
+            for quote in quotes if isinstance(quotes, list) else [quotes]:
+                if isinstance(quote, str) and len(quote) > MAX_QUOTE_CHARS:
+                    raise BadRequest(f"{name}, line {getattr(fact, 'line', '?')}, {key[:-1] if key == 'facts' else key} "
+                                     f"{index}: a quote of {len(quote):,} characters; at most {MAX_QUOTE_CHARS:,}")
+                words += len(quote.split()) if isinstance(quote, str) else 0
+            if words * len(text) > MAX_QUOTE_WORK:
+                raise BadRequest(f"{name}: its quotes ({words:,} words) in a text of {len(text):,} characters are more "
+                                 "than one request may search; split the source or shorten the text")
+            each = fact.get("each")
+            values = sum(len(v) if isinstance(v, list) else 1 for v in fact.values())
+            claims += (len(each) if isinstance(each, list) else 1) * values
+            if claims > MAX_CLAIMS:
+                raise BadRequest(f"{name}: the mapping states more than {MAX_CLAIMS:,} facts (every 'each' multiplied "
+                                 "out); split the source")
+
+
 def from_mapping(mapping: str, text: str, *, source_id: str, vocabulary: Vocabulary, known: set,
                  name: str = "mapping") -> Candidate:
-    """Map a mapping and its text, as the build does for the seeds."""
+    """Map a mapping and its text, as the build does for the seeds (within :func:`check_mapping_bounds`)."""
     _check_id(source_id)
+    check_mapping_bounds(mapping, text, name)
     mapped = map_source(mapping, text, source_id=source_id, vocabulary=vocabulary, known=known, name=name)
     return Candidate(source_id, mapped.stated, mapped.inferred, mapped.reference,
                      {"text.txt": text, "mapping.yaml": mapping})
@@ -96,11 +154,7 @@ def from_mapping(mapping: str, text: str, *, source_id: str, vocabulary: Vocabul
 
 def from_rdf(data: str, *, format_: str, name: str, vocabulary: Vocabulary, known: set) -> Candidate:
     """Read a source given as RDF; it must describe exactly one ``rats:Source`` of ours."""
-    graph = bind_prefixes(Graph())
-    try:
-        graph.parse(data=data, format=format_)
-    except Exception as exc:  # rdflib raises many types for syntax errors; all mean bad input
-        raise BadRequest(f"{name}: not valid {format_}: {exc}") from None
+    graph = parse_untrusted(bind_prefixes(Graph()), data, format_=format_, name=name)  # reads nothing else
     sources = [s for s in graph.subjects(RDF.type, RATS.Source)]
     if len(sources) != 1 or not str(sources[0]).startswith(str(ENTITY["source/"])):
         raise BadRequest(f"{name}: the data must describe exactly one rats:Source with an IRI under {ENTITY['source/']}")
@@ -179,7 +233,9 @@ class Intake:
         stated = Graph(identifier=candidate.stated.identifier)  # checked as the source graph it will be
         stated += candidate.stated
         stated += candidate.inferred
-        return self.validator.validate_candidate(self.store, stated, candidate.reference)
+        report = self.validator.validate_candidate(self.store, stated, candidate.reference)
+        report.findings.extend(lookalike_findings(stated + candidate.reference))  # Warnings: they never block
+        return report
 
     def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
         """Accept ``candidate`` if it brings no Violation, or with a curator's reason.
@@ -207,13 +263,19 @@ class Intake:
         return report
 
     def recover(self) -> list[str]:
-        """Load accepted sources whose graph the store lacks (a crash between the two steps)."""
+        """Load accepted sources whose graph the store lacks (a crash between the two steps), and
+        remove the staging folders a crash left (``accepted/.<id>.xxxx/``, never renamed into place,
+        so never acknowledged); return the ids loaded (also kept in :attr:`recovered`)."""
         present = set(graph_names(self.store, SOURCE_GRAPHS))
         loaded = []
         for folder in sorted(self.accepted_dir.glob("*")):
             if _is_accepted(folder) and str(source_graph(folder.name)) not in present:
                 self._add(list(parse_nquads(folder / "graph.nq").values()))
                 loaded.append(folder.name)
+        for staging in self.accepted_dir.glob(".*"):
+            if staging.is_dir():
+                shutil.rmtree(staging, ignore_errors=True)
+        self.recovered = loaded
         return loaded
 
     def _add(self, graphs) -> None:
@@ -273,13 +335,21 @@ def accepted_graph_files(accepted_dir: Path) -> list[Path]:
     return [folder / "graph.nq" for folder in sorted(Path(accepted_dir).glob("*")) if _is_accepted(folder)]
 
 
-def _is_accepted(folder: Path) -> bool:
+def is_accepted(folder: Path) -> bool:
+    """True for a folder of ``accepted/`` that holds an accepted source (not a staging folder)."""
     return folder.is_dir() and not folder.name.startswith(".") and (folder / "accepted.json").exists()
 
 
+_is_accepted = is_accepted
+
+
 def _check_id(source_id: str) -> None:
-    if not source_id or not all(c.isalnum() or c in "-_." for c in source_id) or source_id.startswith("."):
-        raise BadRequest(f"{source_id!r} is not a valid source id (letters, digits, '-', '_', '.')")
+    """Source ids are ASCII: a Cyrillic ``а`` must not make a second ``000_1db01a3067431b98``."""
+    if not source_id or not all(c.isascii() and (c.isalnum() or c in "-_.") for c in source_id) \
+            or source_id.startswith(".") or len(source_id) > 200:
+        odd = [f"{c!r} (U+{ord(c):04X})" for c in source_id if not (c.isascii() and (c.isalnum() or c in "-_."))]
+        raise BadRequest(f"{source_id[:200]!r} is not a valid source id: ASCII letters, digits, '-', '_' and '.' only, "
+                         "at most 200, not starting with '.'" + (f"; it has {', '.join(odd[:5])}" if odd else ""))
 
 
 def _check_terms(graph: Graph, vocabulary: Vocabulary, name: str) -> None:

@@ -47,8 +47,9 @@ def require_token() -> None:
 
 
 def store_changed() -> None:
-    """Let query workers see a write, and forget cached answers."""
+    """Let every reader see a write: query workers, cached answers, the reconciliation index."""
     state()["cache"].clear()
+    state().pop("reconciler", None)  # rebuilt from the store on its next use
     executor = state().get("executor")
     if executor is not None:
         executor.refresh()

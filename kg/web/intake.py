@@ -16,7 +16,11 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from werkzeug.exceptions import UnsupportedMediaType
 
 from kg.errors import BadRequest, NotFound
-from kg.validation.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf
+from kg.namespaces import source_graph
+from kg.sources.limits import check_depth
+from kg.store.embedded import graph_names
+from kg.validation.intake import MEDIA_TYPES, Intake, Rejected, from_mapping, from_rdf, is_accepted
+from kg.validation.neighbourhood import SOURCE_GRAPHS
 from kg.web import named_queries
 from kg.web.common import WRITE_LOCK, error, require_token, state, store_changed
 from kg.wikidata.curation import Curation
@@ -37,7 +41,29 @@ def _intake() -> Intake:
                 config = current_app.config
                 kg["intake"] = Intake.from_folders(kg["store"], config["ONTOLOGY_DIR"], config["SHAPES_DIR"],
                                                    config["ACCEPTED_DIR"], Curation.from_folder(config["CURATION_DIR"]))
+                if kg["intake"].recovered:  # sources a crash left out of the store: readers must see them now
+                    store_changed()
     return kg["intake"]
+
+
+def repair_at_start(app) -> list[str]:
+    """Repair what a crash left (accepted sources the store lacks, staging folders) before the first
+    request, and let every reader see the repaired sources; return their ids.
+
+    The intake (and its shapes) is made only if there is something to repair, so a clean start stays fast.
+    """
+    with app.app_context():
+        accepted = Path(current_app.config["ACCEPTED_DIR"])
+        if not accepted.is_dir():
+            return []
+        present = set(graph_names(state()["store"], SOURCE_GRAPHS))
+        missing = [f.name for f in accepted.iterdir() if is_accepted(f) and str(source_graph(f.name)) not in present]
+        staging = [f for f in accepted.iterdir() if f.name.startswith(".")]
+        if not missing and not staging:
+            return []
+        repaired = _intake().recovered
+        store_changed()
+        return repaired
 
 
 @blueprint.route("/validate", methods=["POST"])
@@ -98,6 +124,7 @@ def _read_candidate(intake: Intake):
         return from_rdf(request.get_data(as_text=True), format_=MEDIA_TYPES[kind], name="request body",
                         vocabulary=intake.vocabulary, known=intake.known())
     if kind == "application/json":
+        check_depth(request.get_data(as_text=True), "JSON body", json=True)
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             raise BadRequest("the JSON body must be an object with 'id', 'mapping' and 'text'")

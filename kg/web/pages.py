@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, jsonify, render_template, url_for
 
+from kg.errors import BadRequest
 from kg.namespaces import BASE, ONTOLOGY_GRAPH
 from kg.web.common import local_link, state
 from kg.web.describe import describe, rdf_description, source_of
@@ -31,6 +32,10 @@ def index():
 def entity(path: str):
     """A linked-data page for an entity IRI: HTML for people, RDF by content negotiation."""
     iri = BASE + path
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:  # a space, '<', '"', NUL, an undecodable byte: no entity has such an IRI
+        raise BadRequest(f"{('/' + path)[:200]!r} is not an entity path: {exc}") from None
     store = state()["store"]
     if wants_html():
         return render_template("entity.html", entity=describe(store, iri), local=local_link, source_of=source_of)

@@ -19,6 +19,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, VOID
 
 from kg.errors import BadRequest, KGError
+from kg.web import guard
 from kg.namespaces import BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
 from kg.wikidata.wdqs import rewrite_label_service
 
@@ -53,20 +54,25 @@ def keywords(text: str) -> str:
     return _OPAQUE.sub(" ", text)
 
 
-def refuse_remote_access(text: str, *, allow_load: bool = False) -> None:
+def refuse_remote_access(text: str, *, allow_load: bool = False, update: bool = False) -> None:
     """Refuse ``SERVICE`` in any query or update, and ``LOAD`` unless allowed (never from ``file:``).
 
+    Decided from the parsed query or update (:mod:`kg.web.guard`), never from its text, so no
+    escape, string or comment can hide a keyword; input nested too deep is refused unparsed.
+
     :raises Forbidden: with a message that says what was refused and why.
+    :raises BadRequest: the input is nested deeper than the service parses.
     """
-    bare = keywords(text)
-    if re.search(_KEYWORD.format("SERVICE"), bare, re.IGNORECASE):
+    ops = guard.update_operations(text) if update else guard.query_operations(text)
+    unread = "" if ops.parsed else f" (this text was not parsed: {ops.unparsed_because}; so it is refused for naming it)"
+    if ops.services:
         raise Forbidden("federated queries are refused: this endpoint sends no request to other services "
-                        "(SERVICE is not allowed)", link=PROTOCOL)
-    if re.search(_KEYWORD.format("LOAD"), bare, re.IGNORECASE):
+                        f"(SERVICE is not allowed){unread}", link=PROTOCOL)
+    if ops.loads:
         if not allow_load:
-            raise Forbidden("LOAD is disabled on this endpoint: the server fetches nothing on a client's behalf")
-        if re.search(r"<\s*file:", text, re.IGNORECASE):
-            raise Forbidden("LOAD from file: IRIs is never allowed")
+            raise Forbidden(f"LOAD is disabled on this endpoint: the server fetches nothing on a client's behalf{unread}")
+        if not ops.parsed or not all(guard.is_http(iri) for iri in ops.loads):
+            raise Forbidden("LOAD reads only http: and https: IRIs, and never from file:")
 
 
 def query_request(queries: list[str], default_graph_uris: list[str], named_graph_uris: list[str]) -> tuple[str, dict]:

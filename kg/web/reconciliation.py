@@ -44,7 +44,34 @@ def reconcile():
         raise BadRequest(f"queries is not valid JSON: {exc}", link=SPEC) from None
     if not isinstance(batch, dict) or not all(isinstance(q, dict) for q in batch.values()):
         raise BadRequest("queries must be an object of query objects, e.g. {\"q0\": {\"query\": \"…\"}}", link=SPEC)
+    for key, query in batch.items():
+        check_query(key, query)
     return _jsonp({key: {"result": _reconciler().reconcile(query)} for key, query in batch.items()})
+
+
+def check_query(key: str, query: dict) -> None:
+    """Refuse a reconciliation query whose fields have the wrong shape, naming the query and the field.
+
+    :raises BadRequest: ``limit`` not a whole number from 1 to 1000, ``type`` not a string or a list
+        of strings, ``properties`` not a list of ``{"pid": …, "v": …}`` objects, ``query`` not text.
+    """
+    def bad(field: str, wanted: str):
+        raise BadRequest(f"query {key!r}: {field} must be {wanted}, not {json.dumps(query.get(field))[:100]}", link=SPEC)
+
+    if "query" in query and not isinstance(query["query"], (str, int, float)):
+        bad("query", "text")
+    limit = query.get("limit")
+    if limit is not None and not (isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit <= 1000) \
+            and not (isinstance(limit, str) and limit.isdigit() and 0 < int(limit) <= 1000):
+        bad("limit", "a whole number from 1 to 1000")
+    wanted = query.get("type")
+    if wanted is not None and not isinstance(wanted, str) and \
+            not (isinstance(wanted, list) and all(isinstance(t, str) for t in wanted)):
+        bad("type", "a type id or a list of them")
+    conditions = query.get("properties")
+    if conditions is not None and not (isinstance(conditions, list) and all(
+            isinstance(c, dict) and isinstance(c.get("pid", ""), str) for c in conditions)):
+        bad("properties", 'a list of {"pid": ..., "v": ...} objects')
 
 
 @blueprint.route("/reconcile/suggest/<kind>")
