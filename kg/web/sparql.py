@@ -6,12 +6,12 @@ before Flask by :class:`kg.web.answers.QueryFront`, with the same checks and ans
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from kg.errors import BadRequest, QueryError, where
 from kg.namespaces import PREFIXES
 from kg.store.embedded import refresh_default_graph
-from kg.web import protocol
+from kg.web import protocol, workbench
 from kg.web.answers import answer
 from kg.web.common import WRITE_LOCK, error, require_token, state, store_changed
 from kg.web.negotiation import rdf_response, wants_html
@@ -41,7 +41,7 @@ def sparql():
                           "application/sparql-query or application/x-www-form-urlencoded")
     if request.method == "GET" and not queries:
         if wants_html():
-            return render_template("sparql.html", queries=state()["queries"].values())
+            return workbench.editor_page()
         return rdf_response(protocol.service_description(
             url_for("sparql.sparql", _external=True), void_url=url_for("dataset.void", _external=True),
             update_url=url_for("sparql.update", _external=True) if current_app.config.get("API_TOKEN") else None))
