@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.web import protocol
@@ -102,7 +102,7 @@ def sparql_examples():
     graph = examples_graph(state()["queries"].values(),
                            page_url=url_for("workbench.sparql_examples", _external=True),
                            endpoint=url_for("sparql.sparql", _external=True))
-    if wants_html():
+    if wants_html() and "format" not in request.args:
         return graph_page(graph, title="SPARQL examples",
                           intro="The named queries of this endpoint as SHACL SPARQL executables, "
                                 "so that query editors and crawlers find them. Open one in the editor from "
@@ -116,7 +116,7 @@ def service_description():
     graph = protocol.service_description(
         url_for("sparql.sparql", _external=True), void_url=url_for("dataset.void", _external=True),
         update_url=url_for("sparql.update", _external=True) if current_app.config.get("API_TOKEN") else None)
-    if wants_html():
+    if wants_html() and "format" not in request.args:
         return graph_page(graph, title="SPARQL service description",
                           intro="What the endpoint supports, in the SPARQL 1.1 Service Description vocabulary. "
                                 "Query clients read the same description at GET /sparql.")

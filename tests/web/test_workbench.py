@@ -50,7 +50,7 @@ def test_editor_examples_are_the_named_queries_unescaped_with_their_prefixes(cli
 def test_the_editor_says_how_to_vendor_it_when_its_files_are_missing(client, monkeypatch, tmp_path):
     monkeypatch.setattr("kg.web.workbench.VENDOR", tmp_path)
     html = client.get("/sparql", headers=HTML).get_data(as_text=True)
-    assert "make vendor" in html and "yasgui.min.js" not in re.sub(r"<p class=\"error\".*?</p>", "", html, flags=re.S)
+    assert "make vendor" in html and "yasgui.min.js" not in re.sub(r"<p class=\"error\".*?</p>", "", html, flags=re.DOTALL)
 
 
 def test_terms_for_autocompletion_come_from_the_ontology_and_the_data(client):
