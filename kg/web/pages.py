@@ -7,7 +7,8 @@ from flask import Blueprint, render_template, request
 
 from kg.namespaces import BASE, ONTOLOGY_GRAPH
 from kg.web.common import local_link, state
-from kg.web.describe import describe, rdf_description, source_of
+from kg.web.describe import rdf_description
+from kg.web.entity_view import entity_page
 from kg.web.landing import landing_json, landing_page
 from kg.web.negotiation import triples_response, wants_html
 from kg.web.ontology_page import ontology_page
@@ -31,7 +32,11 @@ def entity(path: str):
     iri = BASE + path
     store = state()["store"]
     if wants_html() and "format" not in request.args:
-        return render_template("entity.html", entity=describe(store, iri), local=local_link, source_of=source_of)
+        page = entity_page(store, iri, local_link)
+        titles = {r.quote.source: r.title for g in page.groups for v in g.values for r in v.references if r.quote}
+        titles.update({r.quote.source: r.title for s in page.sections for _, refs in s.rows for r in refs if r.quote})
+        return render_template("entity.html", entity=page, local=local_link,
+                               source_title=lambda iri: titles.get(iri, iri.rsplit("/", 1)[-1]))
     return triples_response(rdf_description(store, iri))
 
 
