@@ -23,12 +23,12 @@ from kg.errors import KGError
 from kg.store.embedded import open_store
 from kg.store.executor import QueryExecutor
 from kg.store.remote import RemoteStore
-from kg.web import dataset, exports, intake, named_queries, pages, queries, reconciliation, sparql, workbench
+from kg.web import dataset, exports, intake, named_queries, pages, pictures, queries, reconciliation, sparql, workbench
 from kg.web.answers import QueryAnswers, QueryFront, keep_for_the_front
 from kg.web.cache import AnswerCache
 from kg.web.common import RateLimiter, access_log
 
-BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, workbench)
+BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, workbench, pictures)
 
 # Paths a page of another origin may read (CORS): everything but the write routes' tokens.
 CORS_PATHS = (r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology|validate|reconcile.*)",

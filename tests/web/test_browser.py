@@ -176,6 +176,55 @@ def test_entity_page_reads_like_wikidata(browser, site):
     browser.screenshot("entity-india")
 
 
+def sparql_rows(site, query):
+    """The endpoint's answer to ``query``, as a list of {variable: value}, asked from the test (not the page)."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    request = urllib.request.Request(site + "/sparql", data=urllib.parse.urlencode({"query": query}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=60) as response:  # the test's own loopback server
+        return [{k: v["value"] for k, v in b.items()} for b in json.load(response)["results"]["bindings"]]
+
+
+def test_pictures_draw_one_mark_per_row_of_the_answer(browser, site):
+    import re
+
+    browser.get(site + "/pictures")
+    browser.wait("return [...document.querySelectorAll('.plot')].every(p => p.dataset.status !== 'loading')",
+                 what="the pictures")
+    statuses = browser.js("return [...document.querySelectorAll('.plot')].map(p => p.parentNode.id + ':' + p.dataset.status)")
+    assert all(s.endswith(":drawn") for s in statuses), statuses
+    browser.screenshot("pictures")
+    config = browser.js("return JSON.parse(document.getElementById('pictures-config').textContent).pictures")
+    queries = {p["id"]: p["query"] for p in config}
+
+    timeline = sparql_rows(site, queries["timeline"])
+    dated = [r for r in timeline if re.match(r"\d{4}", r.get("start", ""))]
+    assert dated and browser.js("return document.querySelectorAll('#timeline svg [aria-label=dot] circle').length") == len(dated)
+    undated = [r["label"] for r in timeline if not re.match(r"\d{4}", r.get("start", ""))]
+    assert all(label in browser.text("#timeline .notes") for label in undated)
+
+    roles = sparql_rows(site, queries["roles"])
+    pairs = {(r["state"], r["meeting"]) for r in roles}
+    assert browser.js("return document.querySelectorAll('#roles svg [aria-label=cell] rect').length") == len(pairs)
+    chair = browser.js("return [...document.querySelectorAll('#roles svg [aria-label=cell] rect')]"
+                       ".filter(r => (r.querySelector('title') || {}).textContent === 'chair').length")
+    assert chair == len({(r["state"], r["meeting"]) for r in roles if r["roleLabel"] == "chair"}) > 0
+
+    figures = sparql_rows(site, queries["figures"])
+    assert browser.js("return document.querySelectorAll('#figures svg [aria-label=dot] circle').length") == len(figures)
+    labels = browser.js("return [...document.querySelectorAll('#figures svg [aria-label=text] text')].map(t => t.textContent)")
+    assert "more than 160" in labels  # the qualifier is shown with the value
+
+    disagreements = sparql_rows(site, queries["disagreements"])
+    assert browser.js("return document.querySelectorAll('#disagreements table tr').length") == len(disagreements) + 1
+
+    browser.js("document.querySelector('#roles svg [aria-label=cell] rect').dispatchEvent(new MouseEvent('click'))")
+    browser.wait("return location.pathname.startsWith('/state/')", what="a state's page from the matrix")
+
+
 def test_editor_is_reachable_with_a_query_in_the_hash(browser, site):
     editor_ready(browser, site + "/sparql#query=" + quote("ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"),
                  fresh=True)
