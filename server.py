@@ -23,15 +23,15 @@ from kg.errors import KGError
 from kg.store.embedded import open_store
 from kg.store.executor import QueryExecutor
 from kg.store.remote import RemoteStore
-from kg.web import dataset, exports, intake, named_queries, pages, pictures, queries, reconciliation, sparql, workbench
+from kg.web import dataset, exports, intake, named_queries, pages, pictures, queries, reconciliation, search, sparql, workbench
 from kg.web.answers import QueryAnswers, QueryFront, keep_for_the_front
 from kg.web.cache import AnswerCache
 from kg.web.common import RateLimiter, access_log
 
-BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, workbench, pictures)
+BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, workbench, pictures, search)
 
 # Paths a page of another origin may read (CORS): everything but the write routes' tokens.
-CORS_PATHS = (r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology|validate|reconcile.*)",
+CORS_PATHS = (r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology|validate|reconcile.*|search|\.well-known/sparql-examples)",
               r"/(" + "|".join(pages.ENTITY_KINDS) + r")/.*")
 
 

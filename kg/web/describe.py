@@ -30,4 +30,4 @@ def rdf_description(store: ox.Store, iri: str) -> list:
 
 def source_of(graph: str) -> str:
     """Name the source a graph IRI belongs to (or the graph's own role)."""
-    return graph[len(str(GRAPH)):] if graph.startswith(str(GRAPH)) else graph
+    return graph.removeprefix(str(GRAPH))

@@ -225,6 +225,21 @@ def test_pictures_draw_one_mark_per_row_of_the_answer(browser, site):
     browser.wait("return location.pathname.startsWith('/state/')", what="a state's page from the matrix")
 
 
+def test_search_box_finds_a_person_by_a_cyrillic_spelling(browser, site):
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(site + "/ontology")
+    box = browser.driver.find_element("css selector", "header form.search input")
+    box.send_keys("Мирзаев", Keys.ENTER)
+    browser.wait("return location.pathname === '/search' && document.querySelector('#entities li a')", what="results")
+    assert browser.text("#entities li a") == "Ruslan Mirzayev"
+    assert "Mirzaev" in browser.js("return [...document.querySelectorAll('#entities mark')].map(m => m.textContent)")
+    assert browser.js("return document.querySelectorAll('#quotes mark').length") > 0
+    browser.screenshot("search")
+    browser.js("document.querySelector('#entities li a').click()")
+    browser.wait("return location.pathname === '/person/ruslan-mirzayev'", what="the person's page")
+
+
 def test_editor_is_reachable_with_a_query_in_the_hash(browser, site):
     editor_ready(browser, site + "/sparql#query=" + quote("ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"),
                  fresh=True)
