@@ -37,8 +37,11 @@ def browser():
 def site(browser, live_server):
     """The live server's root URL; after the test, no request may have left it."""
     browser.requests()  # forget earlier tests' requests
+    browser.console()
     yield live_server
     assert browser.outside(live_server) == [], "a page loaded something from outside the server"
+    refused = [line for line in browser.console() if "Content Security Policy" in line]
+    assert not refused, f"a page tried to load or run something its policy forbids: {refused}"
 
 
 def editor_ready(browser, url, *, fresh=False):
