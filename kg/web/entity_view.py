@@ -51,7 +51,7 @@ SELECT DISTINCT ?entity ?node ?type ?link WHERE {
 _INCOMING = """
 SELECT DISTINCT ?entity ?s ?p WHERE {
   GRAPH ?g { ?s ?p $entity }
-  FILTER (?p NOT IN (rdf:subject, rdf:object))
+  FILTER (?p NOT IN (rdf:subject, rdf:object, oa:hasSource))
   FILTER NOT EXISTS { GRAPH ?h { ?s a ?t } VALUES ?t { rats:Participation rats:PostHolding rats:Membership
                                                         rats:Statistic rats:Evidence } }
 } ORDER BY ?p ?s LIMIT 500"""
@@ -71,6 +71,8 @@ SELECT ?item ?prop ?rank ?v WHERE {{
 }}"""
 RANK_NAMES = {"http://wikiba.se/ontology#PreferredRank": "preferred", "http://wikiba.se/ontology#NormalRank": "normal",
               "http://wikiba.se/ontology#DeprecatedRank": "deprecated"}
+
+_EVIDENCE_COUNT = "SELECT ?graph (COUNT(?ev) AS ?n) WHERE { GRAPH $graph { ?ev a rats:Evidence } } GROUP BY ?graph"
 
 _FUNCTIONAL = "SELECT ?p WHERE { ?p a owl:FunctionalProperty }"
 
@@ -150,6 +152,8 @@ class EntityPage:
     quotes: list
     wikidata: str | None
     summary: str | None = None
+    graph: str | None = None
+    """For a source: its named graph, which holds exactly what it states."""
 
 
 def _short_iri(iri: str) -> str:
@@ -273,6 +277,10 @@ def entity_page(store: ox.Store, iri: str, local) -> EntityPage:
         page.summary = _statistic_line(groups)
         if page.label == _short_iri(iri):
             page.label = page.summary
+    if any(t.value == RATS + "Source" for t in types):
+        page.graph = iri.replace(BASE + "source/", BASE + "graph/source/", 1)
+        count = next(iter(reader.query(_EVIDENCE_COUNT, graph=ox.NamedNode(page.graph))))
+        page.summary = f"{count['n'].value} statements of this source, each with its quote"
     page.quotes = reader.book.shared()
     return page
 

@@ -115,3 +115,10 @@ def test_quote_book_counts_statements_not_quotes():
     book.cite("s", "other", 30, 35, words=[], statement=("m", "x", "y"), label="x")
     assert book.shared() == [one] and one.number == 1 and len(book) == 2
     assert [p for p, marked in one.pieces if marked] == ["Tashkent", "2022"]
+
+
+def test_a_source_page_links_its_graph_not_its_evidence_targets(client):
+    page = html(client, "/source/002_cdc5ba49de91e49a")
+    assert re.search(r'id="summary"[^>]*>\d+ statements of this source', page)
+    assert 'href="/rdf-graphs?graph=https://w3id.org/sco-rats/graph/source/002_cdc5ba49de91e49a&amp;format=turtle"' in page
+    assert "#target-" not in page
