@@ -21,7 +21,8 @@ SELECT ?term ?kind ?p ?o WHERE {{
   FILTER (isIRI(?term))
 }} ORDER BY ?term ?p ?o"""
 
-_CLASS_COUNTS = "SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a ?t . ?t rdfs:subClassOf* ?c } GROUP BY ?c"
+_CLASS_COUNTS = f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+  {{ SELECT ?t ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t rdfs:subClassOf* ?c }} }} }} ?x a ?t }} GROUP BY ?c"""
 _PROPERTY_COUNTS = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"
 _HEADER = f"""SELECT ?p ?o WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?o0 a owl:Ontology ; ?p ?o }} }}"""
 
