@@ -23,7 +23,8 @@ from kg.errors import KGError
 from kg.store.embedded import open_store
 from kg.store.executor import QueryExecutor
 from kg.store.remote import RemoteStore
-from kg.web import dataset, exports, intake, named_queries, pages, pictures, queries, reconciliation, search, sparql, workbench
+from kg.web import dataset, exports, intake, named_queries, pages, queries, reconciliation, sparql
+from kg.web import pictures, search, workbench  # the workbench: editor, pictures, search
 from kg.web.answers import QueryAnswers, QueryFront, keep_for_the_front
 from kg.web.cache import AnswerCache
 from kg.web.common import RateLimiter, access_log

@@ -63,7 +63,11 @@ def results_text(browser, timeout=30):
 
 
 def run_active_tab(browser):
-    browser.js("document.querySelector('.tabPanel.active .yasqe_queryButton').click()")
+    """Run the active tab's query by its button, and return its results once they are drawn."""
+    browser.js("var tab = window.workbench.yasgui.getTab(); window.answered = false; "
+               "tab.once('queryResponse', function () { setTimeout(function () { window.answered = true; }, 300); }); "
+               "document.querySelector('.tabPanel.active .yasqe_queryButton').click()")
+    browser.wait("return window.answered", what="the query's answer")
     return results_text(browser)
 
 
@@ -85,7 +89,10 @@ def test_editor_runs_a_construct(browser, site):
     browser.js("window.workbench.yasgui.getTab().getYasqe().setValue(arguments[0])", CONSTRUCT)
     text = run_active_tab(browser)
     assert "40th meeting of the Council of the SCO RATS" in text
-    assert "error" not in text.lower()
+    assert not browser.js("return document.querySelector('.tabPanel.active .yasr .errorResult')"), text[:300]
+    headers = browser.js("return [...document.querySelectorAll('.tabPanel.active .dataTable th')].map(t => t.innerText.trim())")
+    assert [h for h in headers if h] == ["subject", "predicate", "object"], headers
+    assert "1 result" in text
     browser.screenshot("editor-construct")
 
 
