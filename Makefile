@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-remote reliability clean conformance
+.PHONY: install build serve test test-remote reliability clean conformance vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,30 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser libraries of the workbench (YASGUI, Observable Plot, d3), at the versions
+# package-lock.json pins, from the npm registry, copied into the package (kg/web/static/vendor,
+# gitignored): the pages load them from this server, never from a CDN.
+VENDOR := kg/web/static/vendor
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
+	cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css $(VENDOR)/
+	cp node_modules/@observablehq/plot/dist/plot.umd.min.js node_modules/d3/dist/d3.min.js $(VENDOR)/
+	cp node_modules/@observablehq/plot/LICENSE $(VENDOR)/plot.LICENSE
+	cp node_modules/d3/LICENSE $(VENDOR)/d3.LICENSE
+	node -e 'const p=require("./node_modules/@zazuko/yasgui/package.json"); console.log(p.name+" "+p.version+", "+p.license+" licence, "+p.homepage)' >$(VENDOR)/yasgui.LICENSE
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
 build: $(STAMP)
 	$(BIN)/kg build
 
-serve: build
+serve: build vendor
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 # The import contract (pyproject.toml, [tool.importlinter]) first: a wrong import fails here.
-test: $(STAMP)
+test: $(STAMP) vendor
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
@@ -34,7 +50,7 @@ reliability: $(STAMP)
 
 # The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,
 # started here on a free port with an empty in-memory store, and stopped afterwards.
-test-remote: $(STAMP)
+test-remote: $(STAMP) vendor
 	@set -e; dir=$$(mktemp -d); \
 	port=$$($(BIN)/python -c 'from kg.bench.server_process import free_port; print(free_port())'); \
 	$(BIN)/oxigraph serve --bind 127.0.0.1:$$port >"$$dir/oxigraph.log" 2>&1 & server=$$!; \

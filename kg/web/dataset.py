@@ -11,7 +11,8 @@ from kg.errors import BadRequest, NotFound
 from kg.store.embedded import dump as dump_store
 from kg.web import protocol
 from kg.web.common import state
-from kg.web.negotiation import rdf_response, triples_response
+from kg.web.negotiation import rdf_response, triples_response, wants_html
+from kg.web.readable import graph_page
 
 blueprint = Blueprint("dataset", __name__)
 
@@ -34,9 +35,14 @@ def health():
 def void():
     """The VoID description of the dataset."""
     dumps = {name: url_for("dataset.dump", name=name, _external=True) for name in DUMPS}
-    return rdf_response(protocol.void_description(
+    graph = protocol.void_description(
         state()["store"], base_url=url_for("pages.index", _external=True),
-        sparql_url=url_for("sparql.sparql", _external=True), dumps=dumps))
+        sparql_url=url_for("sparql.sparql", _external=True), dumps=dumps)
+    if wants_html() and "format" not in request.args:
+        return graph_page(graph, title="VoID description of the dataset",
+                          intro="The dataset described in VoID: its licence, endpoint, dumps, vocabularies, and one "
+                                "subset per named graph with its triple count.")
+    return rdf_response(graph)
 
 
 @blueprint.route("/rdf-graphs", methods=["GET", "HEAD"])

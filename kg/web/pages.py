@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, jsonify, render_template, url_for
+from flask import Blueprint, render_template, request
 
 from kg.errors import BadRequest
 from kg.namespaces import BASE, ONTOLOGY_GRAPH
 from kg.web.common import local_link, state
-from kg.web.describe import describe, rdf_description, source_of
+from kg.web.describe import rdf_description
+from kg.web.entity_view import entity_page
+from kg.web.landing import landing_json, landing_page
 from kg.web.negotiation import triples_response, wants_html
+from kg.web.ontology_page import ontology_page
 
 blueprint = Blueprint("pages", __name__)
 
@@ -20,12 +23,8 @@ ENTITY_KINDS = ("meeting", "series", "state", "city", "region", "site", "org", "
 
 @blueprint.route("/")
 def index():
-    """Say what the service offers."""
-    return jsonify({
-        "name": "SCO RATS knowledge graph",
-        "sparql": url_for("sparql.sparql", _external=True),
-        "queries": url_for("queries.list_queries", _external=True),
-    })
+    """The dataset's landing page for people; for JSON clients, what the service offers."""
+    return landing_page() if wants_html() else landing_json()
 
 
 @blueprint.route("/entity/<path:path>")
@@ -37,8 +36,12 @@ def entity(path: str):
     except ValueError as exc:  # a space, '<', '"', NUL, an undecodable byte: no entity has such an IRI
         raise BadRequest(f"{('/' + path)[:200]!r} is not an entity path: {exc}") from None
     store = state()["store"]
-    if wants_html():
-        return render_template("entity.html", entity=describe(store, iri), local=local_link, source_of=source_of)
+    if wants_html() and "format" not in request.args:
+        page = entity_page(store, iri, local_link)
+        titles = {r.quote.source: r.title for g in page.groups for v in g.values for r in v.references if r.quote}
+        titles.update({r.quote.source: r.title for s in page.sections for _, refs in s.rows for r in refs if r.quote})
+        return render_template("entity.html", entity=page, local=local_link,
+                               source_title=lambda iri: titles.get(iri, iri.rsplit("/", 1)[-1]))
     return triples_response(rdf_description(store, iri))
 
 
@@ -50,7 +53,9 @@ def entity_kind(kind: str, rest: str):
 
 @blueprint.route("/ontology")
 def ontology():
-    """The ontology, by content negotiation."""
+    """The ontology: a page in a browser, RDF by content negotiation (or ``?format=``)."""
     store = state()["store"]
+    if wants_html() and "format" not in request.args:
+        return ontology_page(store)
     return triples_response([q.triple for q in store.quads_for_pattern(None, None, None,
                                                                           ox.NamedNode(str(ONTOLOGY_GRAPH)))])

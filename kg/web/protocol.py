@@ -26,6 +26,8 @@ from kg.wikidata.wdqs import rewrite_label_service
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
+DATA_LICENCE = ("https://creativecommons.org/licenses/by/4.0/", "Creative Commons Attribution 4.0 International (CC BY 4.0)")
+"""The one licence of the data: VoID, the service description, the landing page and the README say this."""
 
 # Strings, IRIs and comments, which may contain the keywords harmlessly.
 _OPAQUE = re.compile(
@@ -133,6 +135,7 @@ def service_description(endpoint: str, *, void_url: str, update_url: str | None)
         "and the ontology. FROM, FROM NAMED and the Protocol's dataset parameters select graphs of this store; "
         "nothing is ever fetched.", lang="en")))
     graph.add((description, VOID.inDataset, URIRef(void_url)))
+    graph.add((description, DCTERMS.license, URIRef(DATA_LICENCE[0])))
     return graph
 
 
@@ -146,7 +149,7 @@ def void_description(store: ox.Store, *, base_url: str, sparql_url: str, dumps: 
     graph.add((data, DCTERMS.description, Literal(
         "Meetings, participants, officials and statistics of the SCO Regional Anti-Terrorist Structure, every fact "
         "with the quote of its source.", lang="en")))
-    graph.add((data, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((data, DCTERMS.license, URIRef(DATA_LICENCE[0])))
     graph.add((data, VOID.sparqlEndpoint, URIRef(sparql_url)))
     graph.add((data, VOID.uriSpace, Literal(BASE)))
     graph.add((data, VOID.vocabulary, URIRef(str(ONTOLOGY_IRI))))

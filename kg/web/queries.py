@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from kg.web import named_queries
+from kg.web import named_queries, query_pages
 from kg.web.answers import answer
 from kg.web.common import state
-from kg.web.negotiation import FORMAT_PARAMETERS
+from kg.web.negotiation import FORMAT_PARAMETERS, wants_html
 from kg.web.openapi import openapi_document
 from kg.wikidata.wdqs import rewrite_label_service
 
@@ -16,7 +16,9 @@ blueprint = Blueprint("queries", __name__)
 
 @blueprint.route("/queries")
 def list_queries():
-    """List the named queries with their summaries and parameters."""
+    """List the named queries with their summaries and parameters (a page in a browser)."""
+    if wants_html():
+        return query_pages.list_page()
     return jsonify([
         {
             "name": q.name,
@@ -33,6 +35,8 @@ def list_queries():
 def run_query(name: str):
     """Run a named query with its parameters from the URL."""
     query = named_queries.get_query(state()["queries"], name)
+    if wants_html() and not any(name in request.args for name in FORMAT_PARAMETERS):
+        return query_pages.query_page(query)
     values = {k: v for k, v in request.args.items() if k not in FORMAT_PARAMETERS}
     return answer(rewrite_label_service(query.text), {}, query.bind(values))
 

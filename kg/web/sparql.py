@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 
 from kg.errors import BadRequest, QueryError, where
 from kg.namespaces import AUTHORITY_GRAPH, BASE, ONTOLOGY_GRAPH, PREFIXES
 from kg.store import update_trial
 from kg.store import updates as update_log
 from kg.store.embedded import refresh_default_graph
-from kg.web import guard, protocol
+from kg.web import guard, protocol, workbench
 from kg.wikidata.wikibase import WIKIBASE_GRAPH
 from kg.web.answers import answer
 from kg.web.common import WRITE_LOCK, error, require_token, state, store_changed
@@ -48,7 +48,7 @@ def sparql():
                           "application/sparql-query or application/x-www-form-urlencoded")
     if request.method == "GET" and not queries:
         if wants_html():
-            return render_template("sparql.html", queries=state()["queries"].values())
+            return workbench.editor_page()
         return rdf_response(protocol.service_description(
             url_for("sparql.sparql", _external=True), void_url=url_for("dataset.void", _external=True),
             update_url=url_for("sparql.update", _external=True) if current_app.config.get("API_TOKEN") else None))

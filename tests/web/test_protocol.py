@@ -145,7 +145,7 @@ def test_service_description_at_the_endpoint(client):
 def test_browser_gets_a_query_form_without_outside_assets(client):
     response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     page = response.get_data(as_text=True)
-    assert response.mimetype == "text/html" and "<textarea" in page and "meetings" in page
+    assert response.mimetype == "text/html" and 'id="yasgui"' in page and "meetings" in page
     assert "src=\"http" not in page and "href=\"http" not in page.replace('href="http://localhost', "")
 
 
@@ -192,7 +192,8 @@ def test_entity_page_for_people(client):
     response = client.get("/meeting/rats-conference/8", headers={"Accept": "text/html"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "8th scientific-practical conference" in page
-    assert "2022-11-08" in page and "took place on November 8-9, 2022" in page
+    words = __import__("re").sub(r"<[^>]+>", "", page)  # the quote's words are highlighted with <mark>
+    assert "2022-11-08" in page and "took place on November 8-9, 2022" in words
     assert 'href="/city/tashkent"' in page
 
 
