@@ -74,6 +74,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         kg["executor"] = QueryExecutor(
             store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
             max_result_bytes=int(app.config["MAX_RESULT_BYTES"]), snapshots_in=app.config["SNAPSHOT_DIR"])
+        kg["store"] = store = kg["executor"].store  # writes reach the workers' in-memory copy through it
     kg["answers"] = QueryAnswers(store, kg["cache"], kg.get("executor"), int(app.config["MAX_RESULT_BYTES"]))
 
     limiter = RateLimiter(int(app.config["RATE_LIMIT"]))

@@ -12,14 +12,19 @@ write the server calls :meth:`QueryExecutor.refresh` and workers move to the new
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import multiprocessing
+import os
 import pickle
 import queue
 import select
 import shutil
+import signal
 import tempfile
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +33,10 @@ import pyoxigraph as ox
 
 from kg.errors import KGError, QueryError, where
 from kg.namespaces import PREFIXES
+from kg.store.fair import FairShares, NoWorker
+from kg.store.memory import CopyFailed, MemoryCopy, Mirrored
+
+LOG = logging.getLogger("kg.store")
 
 
 class QueryTimeout(KGError):
@@ -117,16 +126,17 @@ def _receive(connection):
     return pickle.loads(connection.recv_bytes())
 
 
-def _worker(connection) -> None:
-    """Serve queries sent over ``connection`` until it closes."""
-    store, opened = None, None
+def serve_queries(connection, store: ox.Store | None = None) -> None:
+    """Serve queries sent over ``connection`` until it closes: from ``store`` (an in-memory copy
+    this worker was forked with) or, without one, from the snapshot on disk each request names."""
+    in_memory, opened = store is not None, None
     while True:
         try:
             snapshot, query, dataset, results_mime, graph_mime, max_bytes, substitutions = _receive(connection)
         except EOFError:
             return
         try:
-            if snapshot != opened:
+            if not in_memory and snapshot != opened:
                 store, opened = ox.Store.read_only(snapshot), snapshot
             substitutions = {ox.Variable(k): _term(v) for k, v in (substitutions or {}).items()}
             dataset_args = _dataset_args(dataset)
@@ -174,10 +184,15 @@ def plain_dataset(args: dict) -> dict:
 
 
 class _Worker:
+    """A worker spawned afresh, reading snapshots of the store on disk."""
+
+    copy = generation = None
+
     def __init__(self, context):
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child,), daemon=True)
+        self.process = context.Process(target=serve_queries, args=(child,), daemon=True)
         self.process.start()
+        self.pid = self.process.pid
         child.close()
         # One poll object for the worker's life: Connection.poll builds a selector every call.
         self._answers = select.poll()
@@ -185,7 +200,7 @@ class _Worker:
 
     def answered_within(self, seconds: float) -> bool:
         """Whether the worker answered (or died) within ``seconds``."""
-        return bool(self._answers.poll(seconds * 1000))
+        return bool(self._answers.poll(max(0.0, seconds) * 1000))
 
     def kill(self) -> None:
         self.process.kill()
@@ -193,57 +208,130 @@ class _Worker:
         self.connection.close()
 
 
-def _stop(workers: list[_Worker], directory: Path) -> None:
+class _Forked(_Worker):
+    """A worker forked from the in-memory copy (:class:`kg.store.memory.MemoryCopy`), sharing its memory."""
+
+    def __init__(self, copy: MemoryCopy, context):
+        self.copy = copy
+        self.connection, self.pid, self.generation = copy.fork(context)
+        self._answers = select.poll()
+        self._answers.register(self.connection.fileno(), select.POLLIN)
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.connection.close()
+        for _ in range(500):  # the copy's process reaps it; wait until it is gone
+            if _gone(self.pid):
+                return
+            time.sleep(0.01)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def _weak(method):
+    """``method``, called only while its object lives: the copy's thread must not keep the executor alive."""
+    reference = weakref.WeakMethod(method)
+    return lambda *args: (reference() or (lambda *_: None))(*args)
+
+
+def _stop(workers: list[_Worker], copies: list[MemoryCopy], directory: Path) -> None:
     for worker in workers:
         worker.kill()
+    for copy in copies:
+        copy.close()
     shutil.rmtree(directory, ignore_errors=True)
 
 
 class QueryExecutor:
-    """A pool of query workers over snapshots of ``store``.
+    """A pool of query workers over an in-memory copy of ``store`` (or snapshots of it on disk).
 
-    :param timeout: seconds a query may run before its worker is killed.
-    :param workers: queries that run at once; more wait for a free worker (up to ``timeout``).
+    :param timeout: seconds a query may wait for a worker and run, together, before it is
+        refused or its worker killed.
+    :param workers: queries that run at once; more wait for a free worker, shared fairly between
+        clients (:class:`kg.store.fair.FairShares`, with ``per_client`` and ``reserve``).
+    :param in_memory: answer from an in-memory copy (:mod:`kg.store.memory`); then write through
+        :attr:`store`, which makes every write in the store on disk and in the copy. Until the
+        copy is loaded (and if it fails), workers read snapshots of the store on disk.
     """
 
     def __init__(self, store: ox.Store, *, timeout: float = 30.0, workers: int = 2,
-                 max_result_bytes: int = 50_000_000, snapshots_in: str | Path | None = None):
-        self.store = store
+                 max_result_bytes: int = 50_000_000, snapshots_in: str | Path | None = None,
+                 in_memory: bool = True, per_client: int | None = None, reserve: int | None = None):
+        self.disk = store
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
+        self.shares = FairShares(workers, per_client=per_client, reserve=reserve)
         self._context = multiprocessing.get_context("spawn")
         self._directory = Path(tempfile.mkdtemp(prefix="kg-snapshots-", dir=snapshots_in))
         self._generation = itertools.count()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
+        self._copies: list[MemoryCopy] = []
         # A snapshot left behind keeps the store's old files on disk (they are hard links), so
         # the snapshots go when the executor is closed, collected or left at interpreter exit.
-        self._cleanup = weakref.finalize(self, _stop, self._workers, self._directory)
+        self._cleanup = weakref.finalize(self, _stop, self._workers, self._copies, self._directory)
+        self.store = Mirrored(store, on_copy_failed=_weak(self._copy_failed)) if in_memory else store
+        """The store to write through: writes made here reach the workers' copy too."""
         self._snapshot = self._take_snapshot()
         self._workers += [_Worker(self._context) for _ in range(workers)]
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         for worker in self._workers:
             self._idle.put(worker)
+        if in_memory:
+            self._start_copy()
+
+    @property
+    def copy(self) -> MemoryCopy | None:
+        """The in-memory copy (loaded, loading or failed), or None when serving from disk only."""
+        return getattr(self.store, "copy", None)
 
     def refresh(self) -> None:
-        """Take a new snapshot after a write; queries from now on see it."""
+        """After a write: take a new snapshot on disk, unless the queries are answered from the
+        copy, which the write has reached already (:class:`kg.store.memory.Mirrored`)."""
+        if self.copy is not None and self.copy.ready:
+            return
         with self._lock:
             old, self._snapshot = self._snapshot, self._take_snapshot()
         # Workers still reading the old snapshot keep their open files (hard links), so it can go.
         shutil.rmtree(old, ignore_errors=True)
 
-    def execute(self, query: str, dataset: dict, *, results_mime: str | None, graph_mime: str | None,
-                substitutions: dict | None = None) -> Answer:
-        """Run ``query`` in a worker and return its serialised answer.
+    def wait_for_copy(self, timeout: float) -> bool:
+        """Wait until the in-memory copy is loaded (True) or has failed or the time is up (False)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            copy = self.copy
+            if copy is None or copy.failed:
+                return False
+            if copy.ready:
+                return True
+            time.sleep(0.02)
+        return False
 
-        :raises QueryTimeout: the limit passed; the worker was killed and replaced.
+    def execute(self, query: str, dataset: dict, *, results_mime: str | None, graph_mime: str | None,
+                substitutions: dict | None = None, client: str | None = None) -> Answer:
+        """Run ``query`` in a worker, within the time limit counted from now, and return its answer.
+
+        :param client: who asks (an address): workers are shared fairly between clients.
+        :raises QueryTimeout: the limit passed, waiting or running; a running query's worker was
+            killed and replaced.
         :raises WorkerLost: the worker died while running the query; it was replaced.
         """
+        deadline = time.monotonic() + self.timeout
+        client = client or "unknown"
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s; try again later") from None
+            self.shares.acquire(client, deadline)
+        except NoWorker:
+            raise QueryTimeout(f"every query worker this client may use stayed busy for this endpoint's limit of "
+                               f"{self.timeout:g} s; try again later") from None
+        worker = None
         try:
+            worker = self._take()
             request = (str(self._snapshot), query, plain_dataset(dataset), results_mime, graph_mime,
                        self.max_result_bytes, plain_terms(substitutions))
             try:
@@ -252,16 +340,20 @@ class QueryExecutor:
                 worker = self._replace(worker)
                 _send(worker.connection, request)
             try:
-                reply = _receive(worker.connection) if worker.answered_within(self.timeout) else None
+                answered = worker.answered_within(deadline - time.monotonic())
+                reply = _receive(worker.connection) if answered else None
             except (EOFError, OSError):  # the worker died running this query: out of memory, or killed
                 worker = self._replace(worker)
                 raise WorkerLost("the process running the query ended before it answered (it has been "
                                  "replaced); if the query needs much memory, narrow it") from None
             if reply is None:
                 worker = self._replace(worker)
-                raise QueryTimeout(f"the query ran past this endpoint's limit of {self.timeout:g} s and was stopped")
+                raise QueryTimeout(f"the query ran past this endpoint's limit of {self.timeout:g} s (its wait for a "
+                                   "worker included) and was stopped")
         finally:
-            self._idle.put(worker)
+            if worker is not None:
+                self._idle.put(worker if self._current(worker) else self._replace(worker))
+            self.shares.release(client)
         if reply[0] == "ok":
             return reply[1]
         _, name, status, message = reply
@@ -272,28 +364,77 @@ class QueryExecutor:
 
     def worker_pids(self) -> list[int]:
         """The process ids of the query workers, busy or idle."""
-        return [worker.process.pid for worker in self._workers]
+        return [worker.pid for worker in self._workers]
 
     def close(self) -> None:
-        """Stop the workers and remove the snapshots."""
+        """Stop the workers and the copy, and remove the snapshots."""
         self._cleanup()
 
+    def _take(self) -> _Worker:
+        worker = self._idle.get()  # the permit says one is there (or being put back)
+        return worker if self._current(worker) else self._replace(worker)
+
+    def _current(self, worker: _Worker) -> bool:
+        """Whether ``worker`` reads what a query must see now."""
+        copy = self.copy
+        if copy is None or not copy.ready:
+            return worker.copy is None
+        return worker.copy is copy and worker.generation == copy.generation
+
     def _replace(self, worker: _Worker) -> _Worker:
-        """Kill ``worker`` (whatever it is doing) and start another in its place."""
+        """Kill ``worker`` (whatever it is doing) and start another in its place: a fork of the
+        in-memory copy when it is loaded, else a worker reading the snapshots on disk."""
         worker.kill()
-        fresh = _Worker(self._context)
+        copy = self.copy
+        fresh = None
+        if copy is not None and copy.ready:
+            try:
+                fresh = _Forked(copy, self._context)
+            except CopyFailed:
+                fresh = None
+        fresh = fresh or _Worker(self._context)
         with self._lock:
             self._workers[self._workers.index(worker)] = fresh
         return fresh
 
+    def _start_copy(self) -> None:
+        """Load a new in-memory copy from a checkpoint taken now (no write can come in between)."""
+        with self.store.lock:
+            copy = MemoryCopy(self._context, self._take_snapshot(), on_ready=_weak(self._copy_ready))
+            old, self.store.copy = self.store.copy, copy
+            self._copies.append(copy)
+        if old is not None:
+            old.close()
+            self._copies.remove(old)
+
+    def _copy_ready(self, copy: MemoryCopy, error: str | None) -> None:
+        if error:
+            LOG.warning("queries are answered from snapshots on disk: the in-memory copy failed (%s)", error)
+            return
+        LOG.info("queries are answered from memory: %s quads loaded in %.1f s", f"{copy.quads:,}", copy.load_seconds)
+        idle = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                idle.append(self._idle.get_nowait())
+        for worker in idle:  # the idle workers move to the copy now, not on their next query
+            self._idle.put(worker if self._current(worker) else self._replace(worker))
+
+    def _copy_failed(self, reason: str) -> None:
+        """A write did not reach the copy (see :class:`kg.store.memory.Mirrored`): load a new one."""
+        LOG.warning("the in-memory copy is loaded again (%s); meanwhile queries read snapshots on disk", reason)
+        with self._lock:
+            old, self._snapshot = self._snapshot, self._take_snapshot()
+        shutil.rmtree(old, ignore_errors=True)
+        self._start_copy()
+
     def _take_snapshot(self) -> Path:
         target = self._directory / f"snapshot-{next(self._generation)}"
         try:
-            self.store.backup(str(target))
+            self.disk.backup(str(target))
         except RuntimeError:
             # An in-memory store has no checkpoint: copy it into a new on-disk store.
             copy = ox.Store(str(target))
-            copy.bulk_extend(self.store)
+            copy.bulk_extend(self.disk)
             copy.flush()
             del copy
         return target
