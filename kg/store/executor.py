@@ -16,223 +16,40 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
-import os
-import pickle
 import queue
-import select
 import shutil
-import signal
 import tempfile
 import threading
 import time
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KGError, QueryError, where
-from kg.namespaces import PREFIXES
 from kg.store.fair import FairShares, NoWorker
 from kg.store.memory import CopyFailed, MemoryCopy, Mirrored
+from kg.store.workers import (
+    RESULTS_FORMATS,
+    Answer,
+    ForkedWorker,
+    NotAcceptable,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    SpawnedWorker,
+    WorkerLost,
+    evaluate,
+    plain_dataset,
+    plain_terms,
+    prefixes_used,
+    receive_message,
+    send_message,
+)
+
+__all__ = ["RESULTS_FORMATS", "Answer", "NotAcceptable", "QueryExecutor", "QueryTimeout", "ResultTooLarge",
+           "WorkerLost", "evaluate", "prefixes_used"]
 
 LOG = logging.getLogger("kg.store")
-
-
-class QueryTimeout(KGError):
-    """The query ran past the time limit and was stopped."""
-
-    status = 503
-
-
-class WorkerLost(KGError):
-    """The worker process running the query ended before it answered."""
-
-    status = 500
-
-
-class ResultTooLarge(KGError):
-    """The serialised result is larger than the configured limit."""
-
-    status = 413
-
-
-class NotAcceptable(KGError):
-    """The client accepts no format this kind of result can be written in."""
-
-    status = 406
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A serialised result: its media type and bytes."""
-
-    mime: str
-    body: bytes
-
-
-RESULTS_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-
-
-def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | None, graph_mime: str | None,
-             max_bytes: int, substitutions: dict | None = None) -> Answer:
-    """Run ``query`` and serialise it natively in the chosen format for its kind of result."""
-    try:
-        result = store.query(query, prefixes=prefixes_used(query), substitutions=substitutions or None, **dataset)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
-    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
-        if graph_mime is None:
-            raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
-        fmt = ox.RdfFormat.from_media_type(graph_mime)
-        triples = list(result)
-        if fmt.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
-            triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) \
-            else ox.serialize(triples, format=fmt)
-        mime = graph_mime
-    else:
-        if results_mime is None:
-            raise NotAcceptable("this query returns solutions, and the request accepts no SPARQL results format")
-        body = result.serialize(format=RESULTS_FORMATS[results_mime])
-        mime = results_mime
-    if len(body) > max_bytes:
-        raise ResultTooLarge(f"the result is {len(body):,} bytes, over this endpoint's limit of {max_bytes:,}; "
-                             "narrow the query or add a LIMIT")
-    return Answer(mime, body)
-
-
-def prefixes_used(query: str) -> dict[str, str]:
-    """The project's prefixes whose ``name:`` occurs in ``query``: the ones it may use undeclared.
-
-    Oxigraph parses every prefix it is given on every call; all of them cost a light query a
-    quarter of its evaluation. One that occurs by chance (``p:`` in ``http:``) does no harm.
-    """
-    return {name: iri for name, iri in PREFIXES.items() if f"{name}:" in query}
-
-
-def _send(connection, message) -> None:
-    # pickle itself, not Connection.send's ForkingPickler: the messages are plain data, and
-    # the hand-off to a worker is on the path of every query.
-    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
-
-
-def _receive(connection):
-    return pickle.loads(connection.recv_bytes())
-
-
-def serve_queries(connection, store: ox.Store | None = None) -> None:
-    """Serve queries sent over ``connection`` until it closes: from ``store`` (an in-memory copy
-    this worker was forked with) or, without one, from the snapshot on disk each request names."""
-    in_memory, opened = store is not None, None
-    while True:
-        try:
-            snapshot, query, dataset, results_mime, graph_mime, max_bytes, substitutions = _receive(connection)
-        except EOFError:
-            return
-        try:
-            if not in_memory and snapshot != opened:
-                store, opened = ox.Store.read_only(snapshot), snapshot
-            substitutions = {ox.Variable(k): _term(v) for k, v in (substitutions or {}).items()}
-            dataset_args = _dataset_args(dataset)
-            _send(connection, ("ok", evaluate(store, query, dataset_args, results_mime, graph_mime, max_bytes,
-                                              substitutions)))
-        except KGError as exc:
-            _send(connection, ("error", type(exc).__name__, exc.status, exc.message))
-        except Exception as exc:  # noqa: BLE001 - anything else must still reach the caller, not kill the worker
-            _send(connection, ("error", "QueryError", 400, f"the query failed: {exc}"))
-
-
-def _dataset_args(dataset: dict) -> dict:
-    """Rebuild Oxigraph's dataset arguments from plain IRIs (they cross a process boundary)."""
-    args = {}
-    if "default_graph" in dataset:
-        args["default_graph"] = [ox.NamedNode(i) for i in dataset["default_graph"]]
-    if "named_graphs" in dataset:
-        args["named_graphs"] = [ox.NamedNode(i) for i in dataset["named_graphs"]]
-    return args
-
-
-def plain_terms(substitutions: dict | None) -> dict:
-    """Turn query substitutions into plain tuples for a worker."""
-    plain = {}
-    for variable, term in (substitutions or {}).items():
-        if isinstance(term, ox.NamedNode):
-            plain[variable.value] = ("iri", term.value, None, None)
-        else:
-            plain[variable.value] = ("literal", term.value, term.datatype.value, term.language)
-    return plain
-
-
-def _term(plain: tuple):
-    kind, value, datatype, language = plain
-    if kind == "iri":
-        return ox.NamedNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype))
-
-
-def plain_dataset(args: dict) -> dict:
-    """Turn Oxigraph dataset arguments into plain IRIs for a worker."""
-    return {key: [node.value for node in nodes] for key, nodes in args.items()}
-
-
-class _Worker:
-    """A worker spawned afresh, reading snapshots of the store on disk."""
-
-    copy = generation = None
-
-    def __init__(self, context):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=serve_queries, args=(child,), daemon=True)
-        self.process.start()
-        self.pid = self.process.pid
-        child.close()
-        # One poll object for the worker's life: Connection.poll builds a selector every call.
-        self._answers = select.poll()
-        self._answers.register(self.connection.fileno(), select.POLLIN)
-
-    def answered_within(self, seconds: float) -> bool:
-        """Whether the worker answered (or died) within ``seconds``."""
-        return bool(self._answers.poll(max(0.0, seconds) * 1000))
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
-
-
-class _Forked(_Worker):
-    """A worker forked from the in-memory copy (:class:`kg.store.memory.MemoryCopy`), sharing its memory."""
-
-    def __init__(self, copy: MemoryCopy, context):
-        self.copy = copy
-        self.connection, self.pid, self.generation = copy.fork(context)
-        self._answers = select.poll()
-        self._answers.register(self.connection.fileno(), select.POLLIN)
-
-    def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        self.connection.close()
-        for _ in range(500):  # the copy's process reaps it; wait until it is gone
-            if _gone(self.pid):
-                return
-            time.sleep(0.01)
-
-
-def _gone(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
-
 
 def _weak(method):
     """``method``, called only while its object lives: the copy's thread must not keep the executor alive."""
@@ -240,7 +57,7 @@ def _weak(method):
     return lambda *args: (reference() or (lambda *_: None))(*args)
 
 
-def _stop(workers: list[_Worker], copies: list[MemoryCopy], directory: Path) -> None:
+def _stop(workers: list[SpawnedWorker], copies: list[MemoryCopy], directory: Path) -> None:
     for worker in workers:
         worker.kill()
     for copy in copies:
@@ -271,7 +88,7 @@ class QueryExecutor:
         self._directory = Path(tempfile.mkdtemp(prefix="kg-snapshots-", dir=snapshots_in))
         self._generation = itertools.count()
         self._lock = threading.Lock()
-        self._workers: list[_Worker] = []
+        self._workers: list[SpawnedWorker] = []
         self._copies: list[MemoryCopy] = []
         # A snapshot left behind keeps the store's old files on disk (they are hard links), so
         # the snapshots go when the executor is closed, collected or left at interpreter exit.
@@ -279,8 +96,8 @@ class QueryExecutor:
         self.store = Mirrored(store, on_copy_failed=_weak(self._copy_failed)) if in_memory else store
         """The store to write through: writes made here reach the workers' copy too."""
         self._snapshot = self._take_snapshot()
-        self._workers += [_Worker(self._context) for _ in range(workers)]
-        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._workers += [SpawnedWorker(self._context) for _ in range(workers)]
+        self._idle: queue.SimpleQueue[SpawnedWorker] = queue.SimpleQueue()
         for worker in self._workers:
             self._idle.put(worker)
         if in_memory:
@@ -302,16 +119,9 @@ class QueryExecutor:
         shutil.rmtree(old, ignore_errors=True)
 
     def wait_for_copy(self, timeout: float) -> bool:
-        """Wait until the in-memory copy is loaded (True) or has failed or the time is up (False)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            copy = self.copy
-            if copy is None or copy.failed:
-                return False
-            if copy.ready:
-                return True
-            time.sleep(0.02)
-        return False
+        """Wait until queries are answered from the in-memory copy (True), or it failed or the time is up."""
+        copy = self.copy
+        return copy is not None and copy.settled.wait(timeout) and copy is self.copy and copy.ready
 
     def execute(self, query: str, dataset: dict, *, results_mime: str | None, graph_mime: str | None,
                 substitutions: dict | None = None, client: str | None = None) -> Answer:
@@ -335,13 +145,13 @@ class QueryExecutor:
             request = (str(self._snapshot), query, plain_dataset(dataset), results_mime, graph_mime,
                        self.max_result_bytes, plain_terms(substitutions))
             try:
-                _send(worker.connection, request)
+                send_message(worker.connection, request)
             except OSError:  # the worker died while idle (killed from outside): the query goes to a new one
                 worker = self._replace(worker)
-                _send(worker.connection, request)
+                send_message(worker.connection, request)
             try:
                 answered = worker.answered_within(deadline - time.monotonic())
-                reply = _receive(worker.connection) if answered else None
+                reply = receive_message(worker.connection) if answered else None
             except (EOFError, OSError):  # the worker died running this query: out of memory, or killed
                 worker = self._replace(worker)
                 raise WorkerLost("the process running the query ended before it answered (it has been "
@@ -370,18 +180,18 @@ class QueryExecutor:
         """Stop the workers and the copy, and remove the snapshots."""
         self._cleanup()
 
-    def _take(self) -> _Worker:
+    def _take(self) -> SpawnedWorker:
         worker = self._idle.get()  # the permit says one is there (or being put back)
         return worker if self._current(worker) else self._replace(worker)
 
-    def _current(self, worker: _Worker) -> bool:
+    def _current(self, worker: SpawnedWorker) -> bool:
         """Whether ``worker`` reads what a query must see now."""
         copy = self.copy
         if copy is None or not copy.ready:
             return worker.copy is None
         return worker.copy is copy and worker.generation == copy.generation
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _replace(self, worker: SpawnedWorker) -> SpawnedWorker:
         """Kill ``worker`` (whatever it is doing) and start another in its place: a fork of the
         in-memory copy when it is loaded, else a worker reading the snapshots on disk."""
         worker.kill()
@@ -389,10 +199,10 @@ class QueryExecutor:
         fresh = None
         if copy is not None and copy.ready:
             try:
-                fresh = _Forked(copy, self._context)
+                fresh = ForkedWorker(copy, self._context)
             except CopyFailed:
                 fresh = None
-        fresh = fresh or _Worker(self._context)
+        fresh = fresh or SpawnedWorker(self._context)
         with self._lock:
             self._workers[self._workers.index(worker)] = fresh
         return fresh
@@ -417,7 +227,7 @@ class QueryExecutor:
             while True:
                 idle.append(self._idle.get_nowait())
         for worker in idle:  # the idle workers move to the copy now, not on their next query
-            self._idle.put(worker if self._current(worker) else self._replace(worker))
+            self._idle.put(worker if self._current(worker) or not self._cleanup.alive else self._replace(worker))
 
     def _copy_failed(self, reason: str) -> None:
         """A write did not reach the copy (see :class:`kg.store.memory.Mirrored`): load a new one."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 import re
 import signal
 import threading
@@ -36,20 +35,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.store.workers import receive_message, send_message, serve_queries
+
 WRITES = ("add", "add_graph", "bulk_extend", "bulk_load", "clear", "clear_graph", "extend", "load", "remove",
           "remove_graph", "update")
 """The methods of ``pyoxigraph.Store`` that change it."""
 
 NOT_REPEATABLE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 """Functions whose value differs between two evaluations of one update: the copy must be reloaded."""
-
-
-def _send(connection, message) -> None:
-    connection.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
-
-
-def _receive(connection):
-    return pickle.loads(connection.recv_bytes())
 
 
 def _copy_process(control: Connection, snapshot: str) -> None:
@@ -63,15 +56,15 @@ def _copy_process(control: Connection, snapshot: str) -> None:
         ox.Store.read_only(snapshot).dump(str(dump), format=ox.RdfFormat.N_QUADS)
         store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     except Exception as exc:  # noqa: BLE001 - the server must hear why, and go on from disk
-        _send(control, ("failed", f"{type(exc).__name__}: {exc}"))
+        send_message(control, ("failed", f"{type(exc).__name__}: {exc}"))
         return
     finally:
         dump.unlink(missing_ok=True)
-    _send(control, ("ready", len(store), time.perf_counter() - started))
+    send_message(control, ("ready", len(store), time.perf_counter() - started))
     gc.freeze()  # the interpreter's own objects stay shared with the forks: the collector never writes them
     while True:
         try:
-            message = _receive(control)
+            message = receive_message(control)
         except EOFError:
             return
         if message[0] == "fork":
@@ -81,20 +74,19 @@ def _copy_process(control: Connection, snapshot: str) -> None:
                 try:
                     control.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    from kg.store.executor import serve_queries
                     serve_queries(Connection(handle), store)
                 finally:
                     os._exit(0)
             os.close(handle)
-            _send(control, ("forked", pid))
+            send_message(control, ("forked", pid))
         else:
             _, method, args, kwargs = message
             try:
                 getattr(store, method)(*args, **kwargs)
             except Exception as exc:  # noqa: BLE001 - reported, and the copy is then reloaded
-                _send(control, ("failed", f"{type(exc).__name__}: {exc}"))
+                send_message(control, ("failed", f"{type(exc).__name__}: {exc}"))
             else:
-                _send(control, ("ok",))
+                send_message(control, ("ok",))
                 gc.freeze()
 
 
@@ -124,11 +116,13 @@ class MemoryCopy:
         self.process.start()
         child.close()
         self._on_ready = on_ready
+        self.settled = threading.Event()
+        """Set once ``on_ready`` has returned: the copy is in use, or has failed."""
         threading.Thread(target=self._wait_until_loaded, daemon=True, name="kg-memory-copy").start()
 
     def _wait_until_loaded(self) -> None:
         try:
-            message = _receive(self._control)
+            message = receive_message(self._control)
         except (EOFError, OSError):
             message = ("failed", f"the process loading the copy ended (status {self.process.exitcode})")
         finally:
@@ -147,7 +141,10 @@ class MemoryCopy:
             else:
                 self.failed = message[1]
             self._pending = []
-        self._on_ready(self, self.failed)
+        try:
+            self._on_ready(self, self.failed)
+        finally:
+            self.settled.set()
 
     def apply(self, method: str, args: tuple, kwargs: dict) -> None:
         """Make the write the store on disk has just made (``store.<method>(*args, **kwargs)``).
@@ -171,8 +168,8 @@ class MemoryCopy:
 
     def _apply(self, write: tuple) -> None:
         try:
-            _send(self._control, ("write", *write))
-            reply = _receive(self._control)
+            send_message(self._control, ("write", *write))
+            reply = receive_message(self._control)
         except (EOFError, OSError) as exc:
             raise CopyFailed(f"the process holding the copy ended: {exc}") from None
         if reply[0] != "ok":
@@ -190,9 +187,9 @@ class MemoryCopy:
                 ours.close(), theirs.close()
                 raise CopyFailed(self.failed or "the copy is still loading")
             try:
-                _send(self._control, ("fork",))
+                send_message(self._control, ("fork",))
                 reduction.send_handle(self._control, theirs.fileno(), self.process.pid)
-                reply = _receive(self._control)
+                reply = receive_message(self._control)
             except (EOFError, OSError) as exc:
                 self.failed, self.ready = f"the process holding the copy ended: {exc}", False
                 ours.close()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.store.executor import QueryExecutor, prefixes_used
 from kg.namespaces import PREFIXES
 from kg.store.embedded import load_graphs, open_store
+from kg.store.executor import QueryExecutor, prefixes_used
 from server import create_app
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
