@@ -326,8 +326,10 @@ def bench_command(sizes, json_path, root):
               help="Worker threads of the WSGI server (requests served at once).")
 @click.option("--token", envvar="KG_API_TOKEN", default=None,
               help="Bearer token that allows POST /sources and /update (default: $KG_API_TOKEN; none: read-only).")
-@click.option("--query-workers", default=2, show_default=True, type=int,
-              help="Processes that evaluate queries; each query's time limit is enforced by ending its process.")
+@click.option("--query-workers", default=4, show_default=True, type=int,
+              help="Processes that evaluate queries; each query's time limit is enforced by ending its process. "
+                   "They are forked from one in-memory copy of the store and share its memory; one client "
+                   "may use all but a quarter of them.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--rate-limit", default=600, show_default=True, type=int,
               help="Requests per minute per client address (0: no limit).")
