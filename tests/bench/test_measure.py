@@ -35,8 +35,13 @@ def test_bench_runs_and_reports_every_figure(project):
 @needs_wrk
 def test_wrk_refuses_a_run_with_errors(tmp_path):
     """A figure of failed answers is no figure: a server that answers 4xx is reported, not timed."""
+    import pyoxigraph as ox
+
     from kg.bench.compare import OxigraphServer
 
+    empty = ox.Store(str(tmp_path / "empty"))
+    empty.flush()
+    del empty  # closed: the server opens it
     with OxigraphServer(tmp_path / "empty") as server, pytest.raises(RuntimeError, match="not 2xx"):
         wrk(server.url, "SELECT * WHERE { ?s ?p }", seconds=1, connections=1)
 
