@@ -310,8 +310,10 @@ def bench_command(sizes, json_path, root):
     runs = []
     for size in sizes:
         figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-        click.echo(table(figures))
         runs.append(figures)
+        if json_path:  # first: the figures of a long run must survive a fault in the table
+            write_json(runs[0] if len(runs) == 1 else runs, json_path)
+        click.echo(table(figures))
     if len(runs) > 1:
         click.echo(growth(runs))
     if json_path:
