@@ -5,9 +5,12 @@ enforce a time limit: a runaway query would keep a core busy after its answer wa
 Here each query runs in a worker process; past the limit the process is killed and replaced,
 and meanwhile the other workers keep answering.
 
-Workers read a *snapshot* of the store: a RocksDB checkpoint (hard links, made in
-milliseconds) opened read-only, so no process reads files another one writes. After every
-write the server calls :meth:`QueryExecutor.refresh` and workers move to the new snapshot.
+Workers are forked from an in-memory copy of the store (:mod:`kg.store.memory`) and share its
+memory; the app writes through :attr:`QueryExecutor.store`, which makes each write on disk and
+in the copy. Until the copy is loaded (or if it fails), workers read a *snapshot* of the store
+on disk: a RocksDB checkpoint (hard links, made in milliseconds) opened read-only, renewed by
+:meth:`QueryExecutor.refresh` after every write. Workers are shared fairly between clients
+(:mod:`kg.store.fair`), and a query's time limit counts its wait for one.
 """
 
 from __future__ import annotations
