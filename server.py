@@ -12,6 +12,7 @@ configured token the service is read-only.
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         QUERIES_DIR=str(root / "queries"),
         ONTOLOGY_DIR=str(root / "ontology"),
         SHAPES_DIR=str(root / "shapes"),
-        ACCEPTED_DIR=str(root / "accepted"),
+        ACCEPTED_DIR=os.environ.get("KG_ACCEPTED_DIR") or str(root / "accepted"),  # updates/ goes beside it
         CURATION_DIR=str(root / "curation"),
         API_TOKEN=None,
         ALLOW_LOAD=False,
@@ -75,6 +76,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         kg["executor"] = QueryExecutor(
             store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
             max_result_bytes=int(app.config["MAX_RESULT_BYTES"]), snapshots_in=app.config["SNAPSHOT_DIR"])
+        kg["store"] = store = kg["executor"].store  # writes reach the workers' in-memory copy through it
     kg["answers"] = QueryAnswers(store, kg["cache"], kg.get("executor"), int(app.config["MAX_RESULT_BYTES"]))
 
     limiter = RateLimiter(int(app.config["RATE_LIMIT"]))

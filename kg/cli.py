@@ -345,8 +345,10 @@ def bench_command(sizes, json_path, root):
     runs = []
     for size in sizes:
         figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-        click.echo(table(figures))
         runs.append(figures)
+        if json_path:  # first: the figures of a long run must survive a fault in the table
+            write_json(runs[0] if len(runs) == 1 else runs, json_path)
+        click.echo(table(figures))
     if len(runs) > 1:
         click.echo(growth(runs))
     if json_path:
@@ -411,8 +413,10 @@ def bench_draft_command(root, json_path):
 @click.option("--accepted", "accepted_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where accepted sources are kept (default: the project's accepted/); /update records go in "
                    "updates/ beside it.")
-@click.option("--query-workers", default=2, show_default=True, type=int,
-              help="Processes that evaluate queries; each query's time limit is enforced by ending its process.")
+@click.option("--query-workers", default=4, show_default=True, type=int,
+              help="Processes that evaluate queries; each query's time limit is enforced by ending its process. "
+                   "They are forked from one in-memory copy of the store and share its memory; one client "
+                   "may use all but a quarter of them.")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
 @click.option("--rate-limit", default=600, show_default=True, type=int,
               help="Requests per minute per client address (0: no limit).")

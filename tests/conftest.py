@@ -9,9 +9,13 @@ back afterwards, so the session-wide store stays what its readers expect.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Intake and /update write beside ACCEPTED_DIR (accepted/, updates/): never into the checkout.
+os.environ.setdefault("KG_ACCEPTED_DIR", os.path.join(tempfile.mkdtemp(prefix="kg-tests-"), "accepted"))
 from click.testing import CliRunner
 
 from kg.sources.project import Project

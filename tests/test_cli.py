@@ -185,7 +185,8 @@ def test_serve_leaves_no_snapshot_behind(built, tmp_path, monkeypatch):
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
-    with ServerProcess(tmp_path / "store", ["--rate-limit", "0"]):
+    with ServerProcess(tmp_path / "store", ["--rate-limit", "0"], log=tmp_path / "serve.log") as server:
+        server.wait_for_log("queries are answered from memory", timeout=120)  # its checkpoint is gone once loaded
         assert [p.name for p in temp.glob("kg-serve-*/kg-snapshots-*/*")] == ["snapshot-0"]
     assert [p.name for p in temp.iterdir() if p.name.startswith("kg-")] == []
 

@@ -174,6 +174,7 @@ class Endpoint:
 
     def __init__(self, url: str, token: str):
         self.url, self.token, self.loaded = url, token, None
+        self.graphs: set[str] = set()
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
         request = urllib.request.Request(self.url + path, data=body, method=method, headers=headers or {})
@@ -195,10 +196,22 @@ class Endpoint:
         for q in quads:
             graphs[q.graph_name.value].append(f"{q.subject} {q.predicate} {q.object} .")
         blocks = " ".join(f"GRAPH <{g}> {{ {' '.join(lines)} }}" for g, lines in graphs.items())
-        status, _, body = self.update("DROP ALL" + (f" ; INSERT DATA {{ {blocks} }}" if blocks else ""))
+        # The graphs the last test loaded, dropped by name: DROP ALL is refused (it would take the
+        # reference data with it), and the update tests' own graphs are dropped the same way.
+        drops = [f"DROP SILENT GRAPH <{g}>" for g in sorted(self.graphs | self._present())]
+        steps = drops + ([f"INSERT DATA {{ {blocks} }}"] if blocks else [])
+        status, _, body = self.update(" ; ".join(steps) if steps else "CLEAR SILENT DEFAULT")
         if status != 204:
             raise RuntimeError(f"kg serve refused the test data ({status}): {body[:300]!r}")
+        self.graphs = set(graphs)
         self.loaded = key
+
+    def _present(self) -> set[str]:
+        """The named graphs the server holds now (an update test may have made some)."""
+        status, _, body = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", "application/sparql-results+json")
+        if status != 200:
+            return set()
+        return {row["g"]["value"] for row in json.loads(body)["results"]["bindings"]}
 
     def query(self, text: str, accept: str):
         encoded = urllib.parse.urlencode({"query": text})

@@ -22,10 +22,11 @@ class ServerProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in stop()
-        started = time.perf_counter()
+        self.log_path = Path(log) if log else None
+        self._started = started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(self.port), *options],
-            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])  # the project root
         self.start_seconds = self._wait(started, start_timeout)
 
     def _wait(self, started: float, timeout: float) -> float:
@@ -40,6 +41,16 @@ class ServerProcess:
                 time.sleep(0.05)
         self.stop()
         raise RuntimeError(f"kg serve did not answer within {timeout:.0f} s")
+
+    def wait_for_log(self, text: str, *, timeout: float) -> float:
+        """Wait until the server's log (``log`` must be given) says ``text``; return the seconds since start."""
+        while time.perf_counter() - self._started < timeout:
+            if text in self.log_path.read_text(encoding="utf-8", errors="replace"):
+                return time.perf_counter() - self._started
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kg serve exited with status {self.process.returncode} before logging {text!r}")
+            time.sleep(0.1)
+        raise RuntimeError(f"kg serve did not log {text!r} within {timeout:.0f} s")
 
     def peak_rss_mb(self) -> float:
         """The peak resident memory of the server and its child processes, added up."""

@@ -31,14 +31,15 @@ class QueryAnswers:
         self.store, self.cache, self.executor, self.max_result_bytes = store, cache, executor, max_result_bytes
 
     def get(self, query: str, dataset: dict, formats: tuple[str | None, str | None],
-            substitutions: dict | None = None) -> tuple[Answer, bool]:
-        """The answer in the first of ``formats`` (results, graph) that fits its kind, and whether it was cached."""
+            substitutions: dict | None = None, client: str | None = None) -> tuple[Answer, bool]:
+        """The answer in the first of ``formats`` (results, graph) that fits its kind, and whether it
+        was cached; ``client`` (an address) gets its fair share of the query workers."""
         results_mime, graph_mime = formats
 
         def compute():
             if self.executor is not None:
                 return self.executor.execute(query, dataset, results_mime=results_mime, graph_mime=graph_mime,
-                                             substitutions=substitutions)
+                                             substitutions=substitutions, client=client)
             return evaluate(self.store, query, dataset, results_mime, graph_mime, self.max_result_bytes,
                             substitutions)
 
@@ -54,7 +55,7 @@ def answer_headers(answer: Answer, hit: bool) -> list[tuple[str, str]]:
 
 def answer(query: str, dataset: dict, substitutions: dict | None = None) -> Response:
     """Answer a query in the format the request negotiates."""
-    result, hit = state()["answers"].get(query, dataset, query_formats(), substitutions)
+    result, hit = state()["answers"].get(query, dataset, query_formats(), substitutions, request.remote_addr)
     return Response(result.body, headers=answer_headers(result, hit))
 
 
@@ -98,7 +99,7 @@ class QueryFront:
         if kept is None and path == "/sparql" and "HTTP_ORIGIN" not in environ:
             params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
             if "query" in params and not self.limiter.wait(client):
-                status, headers, body = self._evaluate(params, environ.get("HTTP_ACCEPT"))
+                status, headers, body = self._evaluate(params, environ.get("HTTP_ACCEPT"), client)
                 start_response(status, [*headers, ("Content-Length", str(len(body)))])
                 log_request("GET", path, int(status[:3]), client, started, len(body))
                 return [body]
@@ -109,12 +110,12 @@ class QueryFront:
         log_request("GET", path, 200, client, started, len(kept.body))
         return [kept.body]
 
-    def _evaluate(self, params: dict[str, list[str]], accept: str | None) -> tuple[str, list, bytes]:
+    def _evaluate(self, params: dict[str, list[str]], accept: str | None, client: str) -> tuple[str, list, bytes]:
         try:
             query, dataset = protocol.query_request(params["query"], params.get("default-graph-uri", []),
                                                     params.get("named-graph-uri", []))
             formats = formats_for(format_parameters(params), accept)
-            result, hit = self.answers.get(query, dataset, formats)
+            result, hit = self.answers.get(query, dataset, formats, client=client)
         except KGError as exc:
             return f"{exc.status} {HTTPStatus(exc.status).phrase}", [("Content-Type", "application/json")], \
                 json.dumps(exc.to_dict(), separators=(",", ":"), sort_keys=True).encode() + b"\n"  # as jsonify

@@ -1,23 +1,53 @@
-"""``kg bench`` works end to end at a tiny size (it is a benchmark, not a timed test)."""
+"""``kg bench`` works end to end at a tiny size (it is a benchmark, not a timed test): kg serve,
+the in-memory limit and Oxigraph server side by side, throughput from wrk."""
 
+import shutil
+
+import pytest
+
+from kg.bench.compare import tree_memory_mb, wrk
 from kg.bench.measure import growth, run_bench, table
 
+needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
 
+
+@needs_wrk
 def test_bench_runs_and_reports_every_figure(project):
-    figures = run_bench(3000, project=project, runs=2, seconds=0.3, clients=2)
+    figures = run_bench(3000, project=project, runs=2, seconds=1, clients=2)
     assert figures["quads"] >= 3000 and figures["sources"] >= 1
     assert {"meetings", "aggregate: triples per predicate"} <= set(figures["queries"])
-    assert figures["throughput_light_rps"] > 0 and figures["validate_new_source_ms"]["median"] > 0
-    assert figures["throughput_light_cached_rps"] > 0 and figures["throughput_light_cached_hit_share"] > 0.5
-    windows = figures["throughput_light_windows_rps"]
-    assert len(windows) == 3 and min(windows) <= figures["throughput_light_rps"] <= max(windows)
-    assert all(q["ratio"] > 0 for q in figures["queries"].values())
-    assert 0 < figures["server_start_s"] < 60 and figures["server_peak_rss_mb"] > 10
-    assert all(isinstance(met, bool) for met in figures["targets"].values()) and len(figures["targets"]) == 7
+    for row in figures["queries"].values():
+        assert row["kg_ratio"] > 0 and row["oxigraph_ratio"] > 0 and row["in_memory_ms"]["median"] > 0
+    for name in ("kg_light", "oxigraph_light", "kg_cached_light", "kg_heavy", "oxigraph_heavy"):
+        row = figures[name]
+        assert row["requests"] > 0 and 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"], name
+        assert len(row["windows_rps"]) == 3 and min(row["windows_rps"]) <= row["rps"] <= max(row["windows_rps"])
+    assert figures["cached_answer_hit"] and figures["accepted_seen_in_memory"]
+    assert figures["accept_source_ms"]["median"] > 0 and figures["validate_new_source_ms"]["median"] > 0
+    assert 0 < figures["server_start_s"] <= figures["server_in_memory_s"] < 120
+    assert 10 < figures["server_memory_mb"]["pss"] <= figures["server_memory_mb"]["rss_sum"]
+    assert all(isinstance(met, bool) for met in figures["targets"].values()) and len(figures["targets"]) == 9
     text = table(figures)
-    assert "throughput, 2 clients" in text and "targets (set for 1M quads)" in text
-
-
-def test_growth_table_has_a_row_per_run(project):
-    figures = run_bench(2000, project=project, runs=1, seconds=0.2, clients=1)
+    assert "throughput with wrk, 2 connections" in text and "Oxigraph server" in text and "[met]" in text
     assert growth([figures, figures]).count(f"{figures['quads']:>10,}") == 2
+
+
+@needs_wrk
+def test_wrk_refuses_a_run_with_errors(tmp_path):
+    """A figure of failed answers is no figure: a server that answers 4xx is reported, not timed."""
+    import pyoxigraph as ox
+
+    from kg.bench.compare import OxigraphServer
+
+    empty = ox.Store(str(tmp_path / "empty"))
+    empty.flush()
+    del empty  # closed: the server opens it
+    with OxigraphServer(tmp_path / "empty") as server, pytest.raises(RuntimeError, match="not 2xx"):
+        wrk(server.url, "SELECT * WHERE { ?s ?p }", seconds=1, connections=1)
+
+
+def test_memory_of_a_process_tree_counts_shared_pages_once():
+    import os
+
+    memory = tree_memory_mb(os.getpid())
+    assert 0 < memory["pss"] <= memory["rss_sum"]

@@ -9,14 +9,16 @@ import threading
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from kg.store.executor import QueryExecutor, prefixes_used
 from kg.namespaces import PREFIXES
 from kg.store.embedded import load_graphs, open_store
+from kg.store.executor import QueryExecutor, prefixes_used
 from server import create_app
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+JSON = "application/sparql-results+json"
 SIMPLE = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
 
 
@@ -28,6 +30,7 @@ def app(built, tmp_path_factory):
     # No answer cache: every query here must reach a worker.
     app = create_app(store, {"QUERY_WORKERS": 2, "QUERY_TIMEOUT": 3, "MAX_RESULT_BYTES": 200_000,
                                "QUERY_CACHE_BYTES": 0, "API_TOKEN": "t", "ACCEPTED_DIR": str(directory / "accepted")})
+    assert app.extensions["kg"]["executor"].wait_for_copy(60), "the in-memory copy did not load"
     yield app
     app.extensions["kg"]["executor"].close()
 
@@ -44,7 +47,8 @@ def test_runaway_query_is_stopped_while_another_answers(app):
 
     def runaway():
         started = time.monotonic()
-        outcome["response"] = app.test_client().get("/sparql", query_string={"query": EXPLOSIVE})
+        outcome["response"] = app.test_client().get("/sparql", query_string={"query": EXPLOSIVE},
+                                                    environ_base={"REMOTE_ADDR": "127.0.0.2"})
         outcome["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=runaway)
@@ -147,7 +151,10 @@ def test_snapshots_and_workers_go_with_the_executor(built, tmp_path):
     load_graphs(store, built.dataset.graphs())
     executor = QueryExecutor(store, workers=1, snapshots_in=tmp_path)
     pids = executor.worker_pids()
-    assert [p.name for p in tmp_path.glob("kg-snapshots-*/*")] == ["snapshot-0"]
+    assert "snapshot-0" in [p.name for p in tmp_path.glob("kg-snapshots-*/*")]
+    assert executor.wait_for_copy(60)
+    assert [p.name for p in tmp_path.glob("kg-snapshots-*/*")] == ["snapshot-0"], "the copy's checkpoint stayed"
+    pids += [executor.copy.process.pid, *executor.worker_pids()]
     executor.close()
     assert list(tmp_path.iterdir()) == []
     for pid in pids:
@@ -157,3 +164,112 @@ def test_snapshots_and_workers_go_with_the_executor(built, tmp_path):
     del forgotten  # never closed: collected
     gc.collect()
     assert list(tmp_path.iterdir()) == []
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[1])
+
+
+def test_queries_are_answered_by_forks_of_the_in_memory_copy(app):
+    executor = app.extensions["kg"]["executor"]
+    assert executor.copy.ready and executor.copy.quads > 1000
+    app.test_client().get("/sparql", query_string={"query": SIMPLE})
+    assert {_parent(pid) for pid in executor.worker_pids()} == {executor.copy.process.pid}
+
+
+def test_a_write_the_copy_cannot_repeat_loads_it_again(app):
+    """NOW() differs from one evaluation to the next: the copy is loaded again from the store on
+    disk, and meanwhile queries read a snapshot of it, so the write is seen at once either way."""
+    executor = app.extensions["kg"]["executor"]
+    client = app.test_client()
+    before = executor.copy
+    update = client.post("/update", data={"update": "INSERT { GRAPH <urn:now> { <urn:a> <urn:at> ?t } } "
+                                                    "WHERE { BIND(NOW() AS ?t) }"}, headers={"Authorization": "Bearer t"})
+    assert update.status_code == 204
+    select = {"query": "SELECT ?t WHERE { GRAPH <urn:now> { <urn:a> <urn:at> ?t } }"}
+    seen = client.get("/sparql", query_string=select).get_json()["results"]["bindings"]
+    assert executor.copy is not before and len(seen) == 1
+    assert executor.wait_for_copy(60)
+    assert client.get("/sparql", query_string=select).get_json()["results"]["bindings"] == seen
+    assert {_parent(pid) for pid in executor.worker_pids()} == {executor.copy.process.pid}
+
+
+def test_a_write_made_while_the_copy_loads_reaches_it(built, tmp_path):
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    executor = QueryExecutor(store, workers=1, snapshots_in=tmp_path)
+    ask = "ASK { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }"
+
+    def asked() -> bool:
+        return b"true" in executor.execute(ask, {}, results_mime=JSON, graph_mime=None).body
+
+    try:
+        assert not executor.copy.ready  # it loads in a process still starting
+        executor.store.extend(ox.Quad(ox.NamedNode(f"urn:{x}"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"),
+                                      ox.NamedNode("urn:g")) for x in "ax")
+        executor.refresh()
+        assert asked()  # from a snapshot on disk
+        assert executor.wait_for_copy(60)
+        assert asked() and _parent(executor.worker_pids()[0]) == executor.copy.process.pid
+        executor.store.remove(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c"),
+                                      ox.NamedNode("urn:g")))
+        assert not asked()  # from a new fork of the copy: the write reached it
+        assert executor.copy.generation == 2
+    finally:
+        executor.close()
+
+
+def test_the_wait_for_a_worker_counts_in_the_time_limit(app):
+    """One client's second slow query waits for its first (its share is one of the two workers),
+    and is refused when its own time limit is up, not a whole limit after it got a worker."""
+    outcomes = []
+
+    def slow():
+        started = time.monotonic()
+        response = app.test_client().get("/sparql", query_string={"query": EXPLOSIVE},
+                                         environ_base={"REMOTE_ADDR": "127.0.0.5"})
+        outcomes.append((response.status_code, time.monotonic() - started))
+
+    threads = [threading.Thread(target=slow) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert [status for status, _ in outcomes] == [503, 503]
+    assert max(seconds for _, seconds in outcomes) < 5, outcomes
+
+
+def test_light_queries_stay_fast_while_two_clients_send_slow_ones(built, tmp_path):
+    """Issue 24's point 10: two clients each keeping two cartesian COUNTs running take a share of
+    the workers, not all of them; a third client's light queries keep a p99 under a second."""
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    app = create_app(store, {"QUERY_WORKERS": 4, "QUERY_TIMEOUT": 3, "QUERY_CACHE_BYTES": 0})
+    executor = app.extensions["kg"]["executor"]
+    stop = threading.Event()
+
+    def slow(address):
+        while not stop.is_set():
+            app.test_client().get("/sparql", query_string={"query": EXPLOSIVE}, environ_base={"REMOTE_ADDR": address})
+
+    try:
+        assert executor.wait_for_copy(60)
+        threads = [threading.Thread(target=slow, args=(a,)) for a in ("127.0.0.2", "127.0.0.2", "127.0.0.3",
+                                                                       "127.0.0.3")]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # the slow queries have taken what they may
+        light, client, ends = [], app.test_client(), time.monotonic() + 4
+        while time.monotonic() < ends:
+            started = time.monotonic()
+            response = client.get("/sparql", query_string={"query": SIMPLE}, environ_base={"REMOTE_ADDR": "127.0.0.4"})
+            assert response.status_code == 200
+            light.append(time.monotonic() - started)
+        light.sort()
+        assert len(light) > 20 and light[int(len(light) * 0.99)] < 1.0, light[-5:]
+        assert sum(executor.shares.running().get(a, 0) for a in ("127.0.0.2", "127.0.0.3")) <= 3
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        executor.close()
