@@ -37,7 +37,7 @@ SELECT ?state ?stateLabel ?meeting ?meetingLabel ?roleLabel ?start WHERE {
   { SELECT DISTINCT ?state ?meeting ?role WHERE { GRAPH ?g { ?p a rats:Participation ; rats:meeting ?meeting ; rats:participant ?state ; rats:role ?role } } }
   ?state a rats:State .
   OPTIONAL { ?state skos:prefLabel ?stateLabel FILTER (lang(?stateLabel) = "en") }
-  OPTIONAL { ?meeting skos:prefLabel ?meetingLabel }
+  OPTIONAL { ?meeting skos:prefLabel ?meetingLabel FILTER (lang(?meetingLabel) IN ("en", "")) }
   OPTIONAL { ?meeting rats:startDate ?start }
   OPTIONAL { ?role rdfs:label ?roleLabel FILTER (lang(?roleLabel) IN ("en", "")) }
 } ORDER BY ?start ?meeting ?stateLabel"""),

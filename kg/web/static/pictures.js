@@ -6,6 +6,7 @@
   var BASE = "https://w3id.org/sco-rats/";
   var ROLE_ORDER = ["chair", "host", "member", "observer", "dialogue partner", "delegation", "speaker"];
 
+  function shorten(text, n) { return text && text.length > n ? text.slice(0, n - 1) + "…" : text; }
   function local(iri) { return iri && iri.indexOf(BASE) === 0 ? "/" + iri.slice(BASE.length) : iri; }
   function rows(answer) {
     return answer.results.bindings.map(function (b) {
@@ -56,7 +57,7 @@
       var cells = {};
       data.forEach(function (d) {
         var key = d.state + " " + d.meeting;
-        var cell = cells[key] || (cells[key] = {state: d.stateLabel, stateIri: d.state, meeting: d.meetingLabel, roles: []});
+        var cell = cells[key] || (cells[key] = {state: d.stateLabel, stateIri: d.state, meeting: d.meeting, roles: []});
         if (cell.roles.indexOf(d.roleLabel) < 0) cell.roles.push(d.roleLabel);
       });
       var list = Object.keys(cells).map(function (k) {
@@ -65,12 +66,19 @@
         c.role = c.roles[0]; c.text = c.roles.join(", ");
         return c;
       });
-      var meetings = [];
-      data.forEach(function (d) { if (meetings.indexOf(d.meetingLabel) < 0) meetings.push(d.meetingLabel); });
+      // One column per meeting IRI (two meetings may share a label), named by the meeting's label.
+      var meetings = [], names = {};
+      data.forEach(function (d) {
+        if (meetings.indexOf(d.meeting) < 0) meetings.push(d.meeting);
+        names[d.meeting] = names[d.meeting] || d.meetingLabel || local(d.meeting);
+      });
       note(section, list.length + " (state, meeting) pairs from " + data.length + " stated roles.");
       var svg = Plot.plot({
-        width: 1000, height: 80 + 24 * new Set(list.map(function (d) { return d.state; })).size, marginLeft: 120, marginBottom: 60,
-        x: {domain: meetings, label: null, tickRotate: 0}, y: {label: null},
+        // Meeting names are long: the column labels are slanted and cut at 40 characters.
+        width: 1000, height: 220 + 24 * new Set(list.map(function (d) { return d.state; })).size, marginLeft: 170,
+        marginBottom: 200, marginRight: 60,
+        x: {domain: meetings, label: null, tickRotate: -35, tickFormat: function (iri) { return shorten(names[iri], 40); }},
+        y: {label: null},
         color: {legend: true, domain: ROLE_ORDER},
         marks: [Plot.cell(list, {x: "meeting", y: "state", fill: "role", inset: 1, title: "text"}),
                 Plot.text(list, {x: "meeting", y: "state", text: "text", fontSize: 9, fill: "black"})]
