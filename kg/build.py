@@ -19,9 +19,9 @@ from kg.validation.intake import accepted_graph_files
 from kg.sources.mapper import MappedSource, map_file
 from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.sources.project import Project, load_authority
-from kg.sources.ontology import Vocabulary, load_ontology
+from kg.sources.ontology import Vocabulary
 from kg.store.embedded import parse_nquads
-from kg.validation.validate import load_shapes, validate
+from kg.validation.validate import Validator
 from kg.wikidata.curation import Curation
 
 
@@ -40,9 +40,9 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
     :raises ValidationFailed: a source graph violates a shape (the report text is attached).
     """
     step = progress or (lambda message: None)
-    ontology = load_ontology(project.ontology)
+    validator = Validator.from_folders(project.ontology, project.shapes)
+    ontology = validator.ontology
     vocabulary = Vocabulary.from_graph(ontology)
-    shapes = load_shapes(project.shapes)
     reference = load_authority(project.authority)
     known = set(reference.subjects())
 
@@ -56,9 +56,9 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
 
     for result in mapped:
         step(f"validate {result.source_id}")
-        report = validate(result.stated + reference, shapes=shapes, ontology=ontology)
+        report = validator.check_sources(result.stated, result.inferred, reference)
         if not report.conforms:
-            raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.text)
+            raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.to_text())
 
     accepted = []
     for path in accepted_graph_files(project.accepted):

@@ -176,10 +176,9 @@ class Intake:
     def check(self, candidate: Candidate) -> ValidationReport:
         """Validate ``candidate`` against the graph it touches; change nothing."""
         self._refuse_duplicate(candidate)
-        stated = Graph(identifier=candidate.stated.identifier)  # checked as the source graph it will be
-        stated += candidate.stated
-        stated += candidate.inferred
-        return self.validator.validate_candidate(self.store, stated, candidate.reference)
+        # checked as the graphs they will be: stated and inferred values are counted apart
+        return self.validator.validate_candidate(self.store, candidate.stated, candidate.reference,
+                                                 candidate.inferred)
 
     def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
         """Accept ``candidate`` if it brings no Violation, or with a curator's reason.

@@ -104,9 +104,14 @@ CORE_KEYS = {SH.path, SH.message, SH.name, SH.description, SH.severity, SH.minCo
 """What a property shape may say for :func:`compile_core` to run it exactly."""
 
 
-def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> list[CoreConstraint]:
+def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None, *,
+                 typed_anywhere: bool = False) -> list[CoreConstraint]:
     """Compile the property shapes of ``shapes`` (SHACL Core) to queries over the named graphs
     whose IRIs start with ``graphs``; types of values are looked up in the default graph.
+
+    With ``typed_anywhere`` (the inferred graphs, which hold derived values of entities typed
+    elsewhere), focus nodes are typed in the default graph, and no minimum count is asked:
+    the values in each graph are still counted apart from every other graph's.
 
     With ``ontology``, a class target is written as its subclasses there, one constant
     pattern each, instead of a ``rdfs:subClassOf*`` path walked for every quad: about four
@@ -121,11 +126,15 @@ def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> l
     for shape in sorted(set(shapes.subjects(SH.property, None)), key=str):
         targets = []
         for cls in shapes.objects(shape, SH.targetClass):  # typed in the source, subclasses from the ontology
+            typed = "?this <%s> %s" % (RDF.type, "%s")
             if ontology is None:
-                targets.append(f"?type <{RDFS.subClassOf}>* <{cls}> . GRAPH ?g {{ ?this <{RDF.type}> ?type }}")
+                typing = typed % "?type"
+                targets.append(f"?type <{RDFS.subClassOf}>* <{cls}> . "
+                               + (typing if typed_anywhere else f"GRAPH ?g {{ {typing} }}"))
             else:
-                targets += [f"GRAPH ?g {{ ?this <{RDF.type}> <{sub}> }}"
-                            for sub in sorted(ontology.transitive_subjects(RDFS.subClassOf, cls))]
+                subclasses = sorted(ontology.transitive_subjects(RDFS.subClassOf, cls))
+                targets += [typed % f"<{sub}>" if typed_anywhere else f"GRAPH ?g {{ {typed % f'<{sub}>'} }}"
+                            for sub in subclasses]
         for prop in shapes.objects(shape, SH.targetObjectsOf):
             targets.append(f"GRAPH ?g {{ ?subject <{prop}> ?this }}")
         if not targets or any((shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.target)):
@@ -135,7 +144,8 @@ def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> l
             unknown = {p for p in shapes.predicates(node, None)} - CORE_KEYS
             if unknown:
                 raise ValueError(f"{shape}: the native engine cannot run {', '.join(sorted(map(str, unknown)))}")
-            constraints.extend(_core_constraints(shapes, node, target, graphs))
+            constraints.extend(c for c in _core_constraints(shapes, node, target, graphs)
+                               if not (typed_anywhere and c.component == SH.MinCountConstraintComponent))
     return constraints
 
 

@@ -39,7 +39,8 @@ from kg.namespaces import AUTHORITY_GRAPH, RATS, bind_prefixes
 from kg.sources.ontology import load_ontology
 from kg.validation.report import ValidationReport, build_report
 from kg.store.embedded import default_graph_quads, graph_names, quads_of, read_graphs
-from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, closure, neighbourhood, rdflib_graph
+from kg.validation.neighbourhood import (INFERRED_GRAPHS, SOURCE_GRAPHS, authority_on, closure, neighbourhood,
+                                         rdflib_graph)
 
 SOURCE_SHAPES = "source.ttl"
 """Shapes every source graph must satisfy on its own."""
@@ -139,7 +140,39 @@ class Validator:
 
     @cached_property
     def _core(self) -> list:
-        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
+        """The source shapes, on each stated graph and on each inferred graph, counted apart."""
+        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology) + \
+            native_shacl.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
+
+    @cached_property
+    def _inferred_shapes(self) -> Graph:
+        """The source shapes as pySHACL applies them to an inferred graph: no minimum counts."""
+        shapes = Graph()
+        shapes += self.source_shapes
+        shapes.remove((None, SH.minCount, None))
+        return shapes
+
+    def check_sources(self, stated: Graph, inferred: Graph | None, reference: Graph) -> ValidationReport:
+        """Check one source's stated graph and its inferred graph each alone with the source shapes
+        (what ``kg build`` asks of every source; intake asks it too, and the consistency shapes)."""
+        graphs = [stated] + ([inferred] if inferred is not None and len(inferred) else [])
+        if self.engine == "pyshacl":
+            results = validate(stated + reference, shapes=self.source_shapes, ontology=self.ontology).graph
+            if len(graphs) > 1:
+                types = Graph()
+                for triple in stated.triples((None, RDF.type, None)):
+                    types.add(triple)
+                results += validate(inferred + types + reference, shapes=self._inferred_shapes,
+                                    ontology=self.ontology).graph
+            union = reference + stated + (inferred if len(graphs) > 1 else Graph())
+            return build_report(results, union, self.ontology)
+        union = Graph()
+        union += reference
+        for graph in graphs:
+            union += graph
+        scratch = self._scratch(default_graph_quads(union), named=quads_of(graphs))
+        results = native_shacl.run_core(self._core, scratch, parallel=False)
+        return build_report(results, union, self.ontology)
 
     @cached_property
     def _sparql(self) -> list:
@@ -181,19 +214,26 @@ class Validator:
         return native_shacl.run(self._sparql, self._scratch(default_graph_quads(union)))
 
     def check(self, sources: list[Graph], reference: Graph, context: Graph | None = None,
-              *, candidate_source: str | None = None) -> ValidationReport:
-        """Check each graph of ``sources`` alone, then all of them (and ``context``) together."""
+              *, candidate_source: str | None = None, inferred: list[Graph] = ()) -> ValidationReport:
+        """Check each graph of ``sources`` (and of ``inferred``) alone, then all of them (and
+        ``context``) together."""
         union = Graph()
         union += reference
-        for graph in sources:
+        for graph in [*sources, *inferred]:
             union += graph
         if context is not None:
             union += context
         if self.engine != "pyshacl":
-            return self._explain(self._scratch(default_graph_quads(union), named=quads_of(sources)), candidate_source)
+            return self._explain(self._scratch(default_graph_quads(union), named=quads_of([*sources, *inferred])),
+                                 candidate_source)
         results = Graph()
         for graph in sources:
             results += validate(graph + reference, shapes=self.source_shapes, ontology=self.ontology).graph
+        types = Graph()
+        for triple in union.triples((None, RDF.type, None)):
+            types.add(triple)
+        for graph in inferred:
+            results += validate(graph + types + reference, shapes=self._inferred_shapes, ontology=self.ontology).graph
         results += self.check_consistency(union)
         return build_report(results, union, self.ontology, candidate_source=candidate_source)
 
@@ -206,28 +246,34 @@ class Validator:
         """
         if self.engine == "pyshacl":
             sources = [read_graphs(store, [name]) for name in graph_names(store, SOURCE_GRAPHS)]
-            return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]))
+            inferred = [read_graphs(store, [name]) for name in graph_names(store, INFERRED_GRAPHS)]
+            return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]), inferred=inferred)
         return self._explain(store, scratch=False)
 
-    def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph) -> ValidationReport:
+    def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph,
+                           inferred: Graph | None = None) -> ValidationReport:
         """Validate a submitted source against what it touches in ``store``; change nothing.
 
-        ``stated`` is named as its source graph: the source shapes check that graph alone.
+        ``stated`` is named as its source graph and ``inferred`` as its inferred graph: the
+        source shapes check each alone, so a stated value and an inferred one are counted apart.
 
         The candidate, its neighbourhood (:func:`neighbourhood`) and the reference data on
         both go into a scratch in-memory store, and the compiled shapes run there.
         """
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
+        inferred = inferred if inferred is not None and len(inferred) else None
         statements = default_graph_quads(stated)
-        context = neighbourhood(store, statements, self.join_keys, self.read_predicates, self.evidence_of)
-        candidate = statements + default_graph_quads(reference)
+        derived = default_graph_quads(inferred) if inferred is not None else []
+        context = neighbourhood(store, statements + derived, self.join_keys, self.read_predicates, self.evidence_of)
+        candidate = statements + derived + default_graph_quads(reference)
         context += authority_on(store, context + [q.triple for q in candidate])
         if self.engine == "pyshacl":
-            return self.check([stated], reference + rdflib_graph(context), candidate_source=source)
-        name = ox.NamedNode(str(stated.identifier))
+            return self.check([stated], reference + rdflib_graph(context), candidate_source=source,
+                              inferred=[inferred] if inferred is not None else [])
+        named = quads_of([stated] + ([inferred] if inferred is not None else []))
         scratch = self._scratch(candidate + [ox.Quad(t.subject, t.predicate, t.object) for t in context],
-                                named=[ox.Quad(q.subject, q.predicate, q.object, name) for q in statements])
+                                named=named)
         return self._explain(scratch, source, quotes_from=store)
 
     def _scratch(self, quads: list[ox.Quad], named: list[ox.Quad] = ()) -> ox.Store:

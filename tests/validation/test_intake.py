@@ -225,3 +225,35 @@ def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, vali
     before = set(store)
     store.update(BEST_RANK_REPAIR)
     assert set(store) == before  # the repair is idempotent
+
+
+def test_a_stated_day_and_an_inferred_year_are_accepted_and_rebuilt(intake, project, validator, tmp_path):
+    """A stated --09-04 and an inferred 2024-09-04: one value each in its own graph, so neither
+    intake, nor the whole-graph validation afterwards, nor a rebuild finds two start dates."""
+    import shutil
+
+    report = intake.add(read_files_with_id(HERE / "cases" / "sources" / "stated-day-inferred-year", intake))
+    assert report.conforms, report.to_text()
+    whole = validator.validate_store(intake.store)
+    assert whole.counts["Violation"] == 0, whole.to_text()
+    root = tmp_path / "project"
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes"):
+        shutil.copytree(project.root / folder, root / folder)
+    shutil.copytree(intake.accepted_dir, root / "accepted")
+    names = {str(g.identifier) for g in build(Project(root)).dataset.graphs()}
+    assert BASE + "graph/inferred/stated-day-inferred-year" in names
+
+
+def test_two_inferred_start_dates_are_still_counted(intake):
+    """Counting stated and inferred values apart still counts each: an inferred graph giving a
+    meeting two start dates breaks the source shape."""
+    case = HERE / "cases" / "sources" / "stated-day-inferred-year"
+    mapping = (case / "mapping.yaml").read_text().replace('startDate: "2024-09-04"',
+                                                           'startDate: ["2024-09-04", "2023-09-04"]')
+    from kg.validation.intake import from_mapping
+
+    candidate = from_mapping(mapping, (case / "text.txt").read_text(), source_id="two-inferred",
+                             vocabulary=intake.vocabulary, known=intake.known())
+    report = intake.check(candidate)
+    start = [f for f in report.findings if f.severity == "Violation" and f.path and f.path.endswith("#startDate")]
+    assert start and any("Stated and inferred values are counted apart" in m for f in start for m in f.messages)

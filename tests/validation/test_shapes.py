@@ -63,6 +63,8 @@ def test_no_ok_node_is_reported(report):
 CONSISTENCY_CASES = [
     ("badEdition", "OneEditionPerMeeting", SH.Violation),
     ("badDates", "OneDateRangePerMeeting", SH.Violation),
+    ("badPartialDates", "OneDateRangePerMeeting", SH.Violation),
+    ("badPartialYears", "OneDateRangePerMeeting", SH.Violation),
     ("badOrder", "EndNotBeforeStart", SH.Violation),
     ("badSeries", "DatesFitTheSeries", SH.Warning),
     ("badHeld", "HeldBeforeReported", SH.Violation),
