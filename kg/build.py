@@ -31,6 +31,8 @@ class BuildResult:
 
     dataset: Dataset
     sources: list[MappedSource] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    """The ids of the sources loaded from ``accepted/`` (accepted through intake)."""
 
 
 def build(project: Project = Project(), *, progress: Callable[[str], None] | None = None) -> BuildResult:
@@ -60,9 +62,10 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         if not report.conforms:
             raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.to_text())
 
-    accepted = []
+    accepted, accepted_ids = [], []
     for path in accepted_graph_files(project.accepted):
         step(f"load accepted {path.parent.name}")
+        accepted_ids.append(path.parent.name)
         for name, graph in parse_nquads(path).items():
             if name == str(AUTHORITY_GRAPH):
                 reference += graph
@@ -82,7 +85,7 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
     stated = [m.stated for m in mapped] + [g for g in accepted if str(g.identifier).startswith(str(GRAPH["source/"]))]
     view = Curation.from_folder(project.curation).view(stated, reference, ontology)
     _copy(dataset, view.identifier, view)
-    return BuildResult(dataset=dataset, sources=mapped)
+    return BuildResult(dataset=dataset, sources=mapped, accepted=accepted_ids)
 
 
 def _copy(dataset: Dataset, name, graph: Graph) -> None:

@@ -240,8 +240,9 @@ def test_a_stated_day_and_an_inferred_year_are_accepted_and_rebuilt(intake, proj
     for folder in ("ontology", "authority", "seeds", "mappings", "shapes"):
         shutil.copytree(project.root / folder, root / folder)
     shutil.copytree(intake.accepted_dir, root / "accepted")
-    names = {str(g.identifier) for g in build(Project(root)).dataset.graphs()}
-    assert BASE + "graph/inferred/stated-day-inferred-year" in names
+    rebuilt = build(Project(root))
+    assert BASE + "graph/inferred/stated-day-inferred-year" in {str(g.identifier) for g in rebuilt.dataset.graphs()}
+    assert rebuilt.accepted == ["stated-day-inferred-year"]  # what `kg build` counts among its sources
 
 
 def test_two_inferred_start_dates_are_still_counted(intake):
@@ -257,3 +258,24 @@ def test_two_inferred_start_dates_are_still_counted(intake):
     report = intake.check(candidate)
     start = [f for f in report.findings if f.severity == "Violation" and f.path and f.path.endswith("#startDate")]
     assert start and any("Stated and inferred values are counted apart" in m for f in start for m in f.messages)
+
+
+def test_intake_runs_the_builds_checks_before_writing(intake):
+    """What broke: a meeting typed by a fact but never labelled was accepted, and every later
+    ``kg build`` failed with "unlabelled-entity-violation returned 1 rows", naming nothing."""
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "unlabelled-meeting", intake)
+    before = quads(intake.store)
+    with pytest.raises(Rejected) as caught:
+        intake.add(candidate, override_reason="an override cannot make the build pass")
+    message = caught.value.message
+    assert "meeting/rats-expert-group/unlabelled" in message and "unlabelled-meeting" in message
+    assert "kg build" in message
+    assert quads(intake.store) == before
+    assert not intake.accepted_dir.exists() or not any(intake.accepted_dir.iterdir())
+
+
+def test_the_refusal_names_the_override_flags(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "conference-8-in-2023", intake)
+    with pytest.raises(Rejected) as caught:
+        intake.add(candidate)
+    assert "--accept-violations --reason" in caught.value.message
