@@ -37,7 +37,7 @@ class SparqlConstraint:
 
     shape: URIRef
     node: BNode
-    target: URIRef
+    target: URIRef | tuple
     severity: URIRef
     query: str
     messages: tuple[str, ...]
@@ -58,10 +58,13 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
     constraints = []
     for shape in sorted(set(shapes.subjects(SH.sparql, None))):
         targets = list(shapes.objects(shape, SH.targetClass))
-        other_targets = [p for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-                         if (shape, p, None) in shapes]
-        if len(targets) != 1 or other_targets or (shape, SH.path, None) in shapes:
-            raise ValueError(f"{shape}: the native engine runs node shapes with one sh:targetClass only")
+        subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
+        other_targets = [p for p in (SH.targetNode, SH.targetObjectsOf, SH.target) if (shape, p, None) in shapes]
+        if len(targets) + len(subjects_of) != 1 or other_targets or (shape, SH.path, None) in shapes:
+            raise ValueError(f"{shape}: the native engine runs node shapes with one sh:targetClass "
+                             "or sh:targetSubjectsOf only")
+        if subjects_of:
+            targets = [(SH.targetSubjectsOf, subjects_of[0])]
         severity = shapes.value(shape, SH.severity) or SH.Violation
         for node in shapes.objects(shape, SH.sparql):
             select = shapes.value(node, SH.select)
@@ -292,12 +295,16 @@ class _Results:
         return self.report
 
 
-def _bind_targets(select: str, target: URIRef) -> str:
-    """Make ``$this`` range over the instances of ``target`` in the outermost WHERE."""
+def _bind_targets(select: str, target: URIRef | tuple) -> str:
+    """Make ``$this`` range over the instances of ``target`` in the outermost WHERE (or, for a
+    ``(sh:targetSubjectsOf, property)`` pair, over the subjects of the property)."""
     query = select.replace("$this", "?this")
     match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
     if match is None:
         raise ValueError(f"cannot find the WHERE clause of: {select}")
+    if isinstance(target, tuple):
+        pattern = f" {{ SELECT DISTINCT ?this WHERE {{ ?this <{target[1]}> ?targetValue }} }} "
+        return query[:match.end()] + pattern + query[match.end():]
     pattern = f" ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{target}> . "
     return query[:match.end()] + pattern + query[match.end():]
 

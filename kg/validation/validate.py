@@ -35,6 +35,7 @@ from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
 from kg.validation import native_shacl
+from kg.validation.functional import functional_shapes
 from kg.namespaces import AUTHORITY_GRAPH, RATS, bind_prefixes
 from kg.sources.ontology import load_ontology
 from kg.validation.report import ValidationReport, build_report
@@ -131,10 +132,13 @@ class Validator:
     def from_folders(cls, ontology_dir: Path, shapes_dir: Path, engine: str = "oxigraph") -> "Validator":
         if engine not in ENGINES:
             raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+        ontology = load_ontology(ontology_dir)
+        consistency = load_shapes(shapes_dir, CONSISTENCY_SHAPES)
+        consistency += functional_shapes(ontology, consistency)  # the "one value" checks of the ontology
         return cls(
-            ontology=load_ontology(ontology_dir),
+            ontology=ontology,
             source_shapes=load_shapes(shapes_dir, SOURCE_SHAPES),
-            consistency_shapes=load_shapes(shapes_dir, CONSISTENCY_SHAPES),
+            consistency_shapes=consistency,
             engine=engine,
         )
 

@@ -279,3 +279,34 @@ def test_the_refusal_names_the_override_flags(intake):
     with pytest.raises(Rejected) as caught:
         intake.add(candidate)
     assert "--accept-violations --reason" in caught.value.message
+
+
+def test_reports_show_the_evidence_of_inferred_values(intake, validator):
+    """What broke: a finding on an inferred value of an accepted source showed ``[0:0]: “”``
+    (and the whole-graph report no statement at all)."""
+    from kg.validation.intake import from_mapping
+
+    intake.add(read_files_with_id(HERE / "cases" / "sources" / "stated-day-inferred-year", intake))
+    text = "The Council of the SCO RATS met in Astana on 5 September 2024."
+    mapping = f"""
+source: {{language: en}}
+facts:
+  - subject: meeting/rats-council/2024-09
+    quote: {text}
+    a: CouncilMeeting
+    startDate: "2024-09-05"
+"""
+    candidate = from_mapping(mapping, text, source_id="fifth-of-september", vocabulary=intake.vocabulary,
+                             known=intake.known())
+    for report in (intake.check(candidate), None):
+        if report is None:
+            intake.add(candidate, override_reason="test: both sides kept")
+            report = validator.validate_store(intake.store)
+        [finding] = [f for f in report.findings if f.shape.endswith("#OneDateRangePerMeeting")]
+        statements = [s for v in finding.values if v.value == "2024-09-04" for s in v.statements]
+        assert {s.quote for s in statements} == {"On 4 September", "Astana, 2024: the meeting closed the year"}
+        assert all(s.inferred and s.end > s.start and "places it in 2024" in s.derivation for s in statements)
+        as_json = json.dumps(report.to_dict())
+        assert '"inferred": true' in as_json and "places it in 2024" in as_json
+        assert "inferred from: \u201c" in report.to_text() and "derivation: The text dates" in report.to_text()
+        assert "inferred</span> from" in report.render("html")
