@@ -195,7 +195,12 @@ def query_command(name, params, format_, queries_dir, store_path):
             raise BadRequest(f"--param takes NAME=VALUE, not {item!r}")
         values[key] = value
     if name.endswith(".rq"):
-        query = named_queries.parse_query_file(Path(name))
+        path = Path(name)
+        text = path.read_text(encoding="utf-8")
+        if any(line.startswith("#+") for line in text.splitlines()):
+            query = named_queries.parse_query_file(path)
+        else:  # an ad-hoc file needs no '#+' header
+            query = named_queries.NamedQuery(name=path.stem, text=text, summary=f"ad-hoc query {path.name}", path=path)
     else:
         query = named_queries.get_query(named_queries.load_queries(queries_dir), name)
     store = open_store(store_path or default_store_location(), read_only=True)

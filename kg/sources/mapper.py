@@ -40,7 +40,7 @@ from kg.sources.yamlfile import LineDict, load_yaml
 TOP_LEVEL_KEYS = {"source", "entities", "facts", "inferred"}
 SOURCE_KEYS = {"language", "url"}
 FACT_KEYS = {"subject", "quote", "each"}
-INFERRED_KEYS = {"subject", "from", "derivation"}
+INFERRED_KEYS = {"subject", "from", "derivation", "each"}
 
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 

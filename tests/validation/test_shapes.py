@@ -69,6 +69,8 @@ CONSISTENCY_CASES = [
     ("badSeries", "DatesFitTheSeries", SH.Warning),
     ("badHeld", "HeldBeforeReported", SH.Violation),
     ("badSameDay", "OneEditionPerDate", SH.Violation),
+    ("badDuplicate", "PossibleDuplicateMeeting", SH.Warning),
+    ("badDuplicateToo", "PossibleDuplicateMeeting", SH.Warning),
     ("badPlace", "OnePlacePerMeeting", SH.Violation),
     ("badYear", "YearNotStated", SH.Info),
     ("badRole", "OneRolePerStateAtMeeting", SH.Violation),
