@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph
 from kg.errors import ValidationFailed
 from kg.validation.intake import accepted_graph_files
 from kg.sources.mapper import MappedSource, map_file
+from kg.sources.names import recognised_spellings
 from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.sources.project import Project, load_authority
 from kg.sources.ontology import Vocabulary
@@ -56,6 +57,7 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         known |= set(result.reference.subjects())
         mapped.append(result)
 
+    reference += recognised_spellings([m.stated for m in mapped], reference)
     for result in mapped:
         step(f"validate {result.source_id}")
         report = validator.check_sources(result.stated, result.inferred, reference)

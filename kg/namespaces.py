@@ -181,6 +181,7 @@ class RATS(DefinedNamespace):
     startTime: URIRef
     endTime: URIRef
     datelineDate: URIRef
+    recognisedSpelling: URIRef
 
 
 ENTITY = Namespace(BASE)

@@ -290,6 +290,8 @@ def _predicate_object(ctx, key, value, *, line, fact):
     vocab = ctx.vocabulary
     if not isinstance(value, str):
         raise ctx.error(f"{key}: expected a value, found {type(value).__name__}", line=line, fact=fact)
+    if key == "altLabel":  # a spelling as the source writes it, with its quote (kg.sources.names compares them)
+        return SKOS.altLabel, Literal(value, lang=ctx.language)
     if key == "a":
         cls = vocab.term(value)
         if cls is None or cls not in vocab.classes:

@@ -39,7 +39,8 @@ from kg.sources.ontology import Vocabulary
 from kg.validation.gate import Check, CheckFailure, candidate_store, load_checks, run_checks
 from kg.validation.report import Finding, ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
-from kg.validation.neighbourhood import SOURCE_GRAPHS, mentioned_entities
+from kg.sources.names import recognised_spellings
+from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, mentioned_entities, rdflib_graph
 from kg.validation.validate import Validator
 
 RDF_FORMATS = {
@@ -180,6 +181,10 @@ class Intake:
     def check(self, candidate: Candidate) -> ValidationReport:
         """Validate ``candidate`` against the graph it touches; change nothing."""
         self._refuse_duplicate(candidate)
+        entities = mentioned_entities(quads_of([candidate.stated]))
+        labels = rdflib_graph(authority_on(self.store, [ox.Triple(ox.NamedNode(e), ox.NamedNode(e), ox.NamedNode(e))
+                                                        for e in sorted(entities)]))
+        candidate.reference += recognised_spellings([candidate.stated], labels + candidate.reference)
         # checked as the graphs they will be: stated and inferred values are counted apart
         report = self.validator.validate_candidate(self.store, candidate.stated, candidate.reference,
                                                    candidate.inferred)

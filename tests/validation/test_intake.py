@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from kg.sources.project import Project
 from kg.build import build
@@ -310,3 +311,30 @@ facts:
         assert '"inferred": true' in as_json and "places it in 2024" in as_json
         assert "inferred from: \u201c" in report.to_text() and "derivation: The text dates" in report.to_text()
         assert "inferred</span> from" in report.render("html")
+
+
+def test_a_different_name_still_warns(intake):
+    """Transliteration and case forms are known; a name that is not the person's still warns."""
+    from kg.validation.intake import from_mapping
+
+    case = HERE / "cases" / "sources" / "cyrillic-spellings"
+    text = (case / "text.txt").read_text().replace("Руслан Мирзаев", "Руслан Петров")
+    mapping = (case / "mapping.yaml").read_text().replace("Руслан Мирзаев", "Руслан Петров")
+    candidate = from_mapping(mapping, text, source_id="other-name", vocabulary=intake.vocabulary, known=intake.known())
+    report = intake.check(candidate)
+    flagged = [f for f in report.findings if f.severity == "Warning" and f.focus.endswith("/person/ruslan-mirzayev")]
+    assert flagged and any("Руслан Петров" in m for f in flagged for m in f.messages)
+    assert not [f for f in report.findings if f.focus.endswith("/person/rajinder-khanna")]
+
+
+def test_a_mapping_records_a_spelling_with_its_quote(intake):
+    case = HERE / "cases" / "sources" / "cyrillic-spellings"
+    candidate = read_files_with_id(case, intake)
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    person = URIRef(BASE + "person/rajinder-khanna")
+    assert (person, SKOS.altLabel, Literal("Раджиндером Ханной", lang="ru")) in candidate.stated
+    evidence = [e for e in candidate.stated.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"),
+                                                     SKOS.altLabel)]
+    assert evidence
