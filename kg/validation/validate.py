@@ -143,10 +143,20 @@ class Validator:
         )
 
     @cached_property
-    def _core(self) -> list:
-        """The source shapes, on each stated graph and on each inferred graph, counted apart."""
-        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology) + \
-            native_shacl.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
+    def _core_stated(self) -> list:
+        """The source shapes, on each stated graph."""
+        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
+
+    @cached_property
+    def _core_inferred(self) -> list:
+        """The source shapes on each inferred graph, its values counted apart from the stated ones."""
+        return native_shacl.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
+
+    def _core(self, store: ox.Store) -> list:
+        """The compiled source shapes ``store`` needs: those of inferred graphs only if it has one
+        (each scans its predicate in every graph, so a graph without inferences does not pay)."""
+        inferred = any(isinstance(g, ox.NamedNode) and g.value.startswith(INFERRED_GRAPHS) for g in store.named_graphs())
+        return self._core_stated + (self._core_inferred if inferred else [])
 
     @cached_property
     def _inferred_shapes(self) -> Graph:
@@ -175,7 +185,7 @@ class Validator:
         for graph in graphs:
             union += graph
         scratch = self._scratch(default_graph_quads(union), named=quads_of(graphs))
-        results = native_shacl.run_core(self._core, scratch, parallel=False)
+        results = native_shacl.run_core(self._core(scratch), scratch, parallel=False)
         return build_report(results, union, self.ontology)
 
     @cached_property
@@ -300,7 +310,7 @@ class Validator:
             part (:func:`neighbourhood`): the findings' evidence is read from there too.
         """
         parallel = not scratch
-        results = native_shacl.run_core(self._core, store, parallel=parallel) + \
+        results = native_shacl.run_core(self._core(store), store, parallel=parallel) + \
             native_shacl.run(self._sparql, store, parallel=parallel)
         focus, statements = set(), set()
         for result in results.subjects(SH.focusNode, None):
