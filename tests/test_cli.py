@@ -208,3 +208,11 @@ def test_serve_log_is_buffered_but_never_lost(capfd):
         assert capfd.readouterr().err.splitlines() == ["last answer"]
     finally:
         logger.removeHandler(handler)
+
+
+def test_an_ad_hoc_query_file_needs_no_header(runner, built_store, tmp_path):
+    query = tmp_path / "count.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Source> }\n")
+    result = runner.invoke(cli, ["query", str(query), "--store", str(built_store), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].strip() == "5"

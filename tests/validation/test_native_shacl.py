@@ -76,7 +76,8 @@ def native_core(engines, data: Graph) -> Graph:
     named = Graph(identifier=URIRef("https://w3id.org/sco-rats/graph/source/case"))
     named += data
     validator = engines["oxigraph"]
-    return run_core(validator._core, validator._scratch(default_graph_quads(data), named=quads_of([named])))
+    scratch = validator._scratch(default_graph_quads(data), named=quads_of([named]))
+    return run_core(validator._core(scratch), scratch)
 
 
 def test_read_predicates_follow_paths_and_filters():
