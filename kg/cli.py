@@ -7,7 +7,6 @@ unknown query, missing parameter). Messages go to standard error.
 
 from __future__ import annotations
 
-import functools
 import sys
 import tempfile
 from pathlib import Path
@@ -20,63 +19,13 @@ from tqdm.utils import CallbackIOWrapper
 from kg.web import named_queries as named_queries
 from kg.sources.project import Project
 from kg.build import build
-from kg.errors import BadRequest, KGError, ValidationFailed
+from kg.errors import BadRequest
 from kg.store.remote import is_url
 from kg.store import updates as update_log
 from kg.store.embedded import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
                       open_writable, refresh_default_graph, replace_store)
 from kg.namespaces import PREFIXES
-
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_ERROR = 0, 1, 2
-
-
-class StoreLocation(click.ParamType):
-    """A store directory, or the URL of a SPARQL 1.1 server's query endpoint."""
-
-    name = "DIR|URL"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, Path) or is_url(value):
-            return value
-        if "://" in str(value):
-            self.fail(f"{value!r}: a remote store is an http:// or https:// URL", param, ctx)
-        return Path(value)
-
-
-store_option = click.option(
-    "--store",
-    "store_path",
-    type=StoreLocation(),
-    default=None,
-    help="Store directory, or a SPARQL server's query URL (default: $KG_STORE or var/store); "
-         "$KG_STORE_UPDATE and $KG_STORE_DATA name a server's update and graph store endpoints.",
-)
-
-
-def reports_errors(command):
-    """Turn library errors into a message on stderr and the documented exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        # Exit outside the except blocks, so the exit carries no traceback that would keep
-        # the store (and its lock) alive in a caller that catches SystemExit.
-        try:
-            return command(*args, **kwargs)
-        except ValidationFailed as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            if exc.report_text:
-                click.echo(exc.report_text, err=True)
-            code = EXIT_CHECK_FAILED
-        except KGError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            code = EXIT_ERROR
-        except OSError as exc:
-            click.echo(f"error: {exc}", err=True)
-            code = EXIT_ERROR
-        sys.exit(code)
-
-    return wrapper
-
+from kg.cli_common import EXIT_CHECK_FAILED, EXIT_OK, reports_errors, store_option
 
 @click.group()
 @click.version_option(package_name="sco-rats-kg")
@@ -341,39 +290,6 @@ def record_qids_command(reconciled, note, root):
     click.echo(f"recorded {added} new QID(s) of {len(found)} in curation/qids.yaml; run kg build to link them", err=True)
 
 
-@cli.command("bench")
-@click.option("--size", "sizes", default=[10_000], show_default=True, type=click.IntRange(min=1000), multiple=True,
-              help="About how many quads to generate; give it several times to see how figures grow.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the figures as JSON to this file (a list when several sizes are given).")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-@reports_errors
-def bench_command(sizes, json_path, root):
-    """Generate a graph of about SIZE quads, load it and measure queries, throughput and validation."""
-    from kg.bench.measure import growth, run_bench, table, write_json
-
-    runs = []
-    for size in sizes:
-        figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-        runs.append(figures)
-        if json_path:  # first: the figures of a long run must survive a fault in the table
-            write_json(runs[0] if len(runs) == 1 else runs, json_path)
-        click.echo(table(figures))
-    if len(runs) > 1:
-        click.echo(growth(runs))
-    if json_path:
-        write_json(runs[0] if len(runs) == 1 else runs, json_path)
-
-
-@cli.command("conformance", context_settings={"ignore_unknown_options": True, "help_option_names": []})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def conformance_command(args):
-    """Run the W3C SPARQL 1.1 test suites through kg serve and in-process on pyoxigraph (--help for options)."""
-    from kg.bench.conformance import main as conformance_main
-
-    raise SystemExit(conformance_main(list(args)))
-
-
 @cli.command("draft")
 @click.argument("text_file", metavar="TEXT", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.option("--language", type=click.Choice(["en", "ru", "zh"]), default=None, help="Default: guessed from the script.")
@@ -391,22 +307,6 @@ def draft_command(text_file, language, output, root):
         output.write_text(mapping, encoding="utf-8")
     else:
         click.echo(mapping, nl=False)
-
-
-@cli.command("bench-draft")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-              help="Project folder whose seeds/ and mappings/ are the curated sources.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the figures as JSON to this file.")
-@reports_errors
-def bench_draft_command(root, json_path):
-    """Draft every curated source from its text and compare with its mapping: precision and recall."""
-    from kg.bench.draft import run, table, write_json
-
-    results = run(Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-    click.echo(table(results), nl=False)
-    if json_path:
-        write_json(results, json_path)
 
 
 @cli.command("serve")
@@ -458,6 +358,12 @@ def serve_command(store_path, host, port, threads, token, token_file, accepted_d
                   "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024,
                   **({"ACCEPTED_DIR": str(accepted_dir.resolve())} if accepted_dir else {})})
 
+
+
+from kg.cli_measure import bench_command, bench_draft_command, conformance_command  # noqa: E402
+
+for _command in (bench_command, conformance_command, bench_draft_command):
+    cli.add_command(_command)
 
 
 def main():

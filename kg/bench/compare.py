@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.bench.server_process import free_port
+from kg.bench.server_process import free_port, stop_process
 
 _WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -80,12 +80,7 @@ class OxigraphServer:
         raise RuntimeError(f"oxigraph serve-read-only did not answer within {start_timeout:.0f} s")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
     def __enter__(self) -> "OxigraphServer":
         return self

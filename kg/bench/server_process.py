@@ -57,12 +57,7 @@ class ServerProcess:
         return sum(_peak_rss_kb(pid) for pid in _tree(self.process.pid)) / 1024
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
         if self._log is not subprocess.DEVNULL:
             self._log.close()
 
@@ -71,6 +66,16 @@ class ServerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def stop_process(process: subprocess.Popen, grace: float = 20) -> None:
+    """Ask ``process`` to end, and kill it if it has not within ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def free_port() -> int:

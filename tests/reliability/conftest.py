@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.bench.server_process import stop_process
 from kg.store.embedded import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,12 +129,7 @@ class Served:
         raise RuntimeError("kg serve did not answer within 90 s")
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="module")
