@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-remote reliability clean conformance vendor
+.PHONY: install build serve test test-slow test-remote clients reliability clean conformance vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,15 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 vendor: $(VENDOR)/.installed
 
+# The JavaScript clients the tests drive against kg serve (Comunica's CLI), pinned by
+# tests/clients/package-lock.json (undici held at 7.x, which runs on Debian's Node 20).
+CLIENTS := tests/clients/node_modules/.installed
+$(CLIENTS): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --ignore-scripts
+	touch $@
+
+clients: $(CLIENTS)
+
 build: $(STAMP)
 	$(BIN)/kg build
 
@@ -39,9 +48,14 @@ serve: build vendor
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 # The import contract (pyproject.toml, [tool.importlinter]) first: a wrong import fails here.
-test: $(STAMP) vendor
+# The slow tests (marked `slow`: a whole build, pyshacl over the whole graph, a server of their
+# own) are left out here and run by `make test-slow`; CI runs both.
+test: $(STAMP) vendor clients
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP) vendor clients
+	$(BIN)/python -m pytest -m slow
 
 # The reliability and security suite (tests/reliability, issue 24) including the cases that start
 # kg serve on loopback (its quick cases also run in make test); at most 20 minutes.
@@ -50,7 +64,7 @@ reliability: $(STAMP)
 
 # The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,
 # started here on a free port with an empty in-memory store, and stopped afterwards.
-test-remote: $(STAMP) vendor
+test-remote: $(STAMP) vendor clients
 	@set -e; dir=$$(mktemp -d); \
 	port=$$($(BIN)/python -c 'from kg.bench.server_process import free_port; print(free_port())'); \
 	$(BIN)/oxigraph serve --bind 127.0.0.1:$$port >"$$dir/oxigraph.log" 2>&1 & server=$$!; \

@@ -22,6 +22,7 @@ def quads(dataset):
     return {(s, p, o, g.identifier) for g in dataset.graphs() for s, p, o in g}
 
 
+@pytest.mark.slow
 def test_second_build_is_identical(built, project):
     assert quads(build(project).dataset) == quads(built.dataset)
 

@@ -96,6 +96,7 @@ def test_mapping_error_exits_2_and_names_file_and_fact(runner, tmp_path):
     assert "002_cdc5ba49de91e49a.yaml, line 23, fact 2: unknown property 'venue'" in result.output
 
 
+@pytest.mark.slow
 def test_dump_and_load_round_trip(runner, built_store, tmp_path):
     for format_, suffix in (("nquads", "nq"), ("trig", "trig")):
         dump = tmp_path / f"all.{suffix}"
@@ -153,6 +154,7 @@ def test_validate_a_contradicting_source_exits_1_and_names_both(runner, project_
     assert {"https://w3id.org/sco-rats/source/002_cdc5ba49de91e49a", "https://w3id.org/sco-rats/source/text"} <= sources
 
 
+@pytest.mark.slow
 def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_store):
     store = ["--store", str(project_with_store / "store"), "--root", str(project_with_store)]
     good = CASES / "agreeing-source"
@@ -173,6 +175,7 @@ def test_add_source_accepts_rejects_and_refuses_duplicates(runner, project_with_
     assert forced.exit_code == 0, forced.output
 
 
+@pytest.mark.slow
 def test_serve_leaves_no_snapshot_behind(built, tmp_path, monkeypatch):
     """The query workers read checkpoints of the store (hard links to its files): kg serve
     removes them when it stops, or each run would keep the store's old files on disk."""

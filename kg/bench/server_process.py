@@ -4,6 +4,7 @@ the client and browser tests talk to, so both see the production server, not a s
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -16,6 +17,9 @@ class ServerProcess:
     """Start ``kg serve`` on ``store`` and wait until it answers a SPARQL query.
 
     :param options: more ``kg serve`` options, e.g. ``["--rate-limit", "0"]``.
+
+    The server's own writes (``accepted/`` and the ``updates/`` log beside it) go beside ``store``,
+    never into the checkout: a later ``kg build`` there would replay a test's updates.
     """
 
     def __init__(self, store: Path, options: list[str] = (), *, log: Path | None = None, start_timeout: float = 120):
@@ -26,7 +30,8 @@ class ServerProcess:
         self._started = started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(self.port), *options],
-            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2])  # the project root
+            stdout=self._log, stderr=subprocess.STDOUT, cwd=Path(__file__).resolve().parents[2],  # the project root
+            env={**os.environ, "KG_ACCEPTED_DIR": str(Path(store).parent / "accepted")})
         self.start_seconds = self._wait(started, start_timeout)
 
     def _wait(self, started: float, timeout: float) -> float:

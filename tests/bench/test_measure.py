@@ -11,6 +11,7 @@ from kg.bench.measure import growth, run_bench, table
 needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
 
 
+@pytest.mark.slow
 @needs_wrk
 def test_bench_runs_and_reports_every_figure(project):
     figures = run_bench(3000, project=project, runs=2, seconds=1, clients=2)

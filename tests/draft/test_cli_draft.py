@@ -64,6 +64,7 @@ def test_a_drafted_fact_is_right_only_with_the_same_triple_and_an_overlapping_qu
     assert "| meeting | 2 | 3 | 1 | 33% | 50% |" in table([result])
 
 
+@pytest.mark.slow
 def test_bench_draft_prints_the_tables_and_the_targets(runner):
     result = runner.invoke(cli, ["bench-draft", "--root", str(ROOT)])
     assert result.exit_code == 0, result.output

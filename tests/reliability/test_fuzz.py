@@ -30,6 +30,7 @@ def _summary(failures) -> str:
 # Werkzeug's multipart parser drops the spooled file of a body that ends before its closing
 # boundary without closing it (a ResourceWarning when it is collected); the form reads as empty
 # and gets its 400, so the warning is werkzeug's, not a leak of ours.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning", "ignore::ResourceWarning")
 def test_no_500_for_a_fuzzed_corpus(writer):
     writer.application.testing = False  # a 500 is an answer here, not an exception in the test

@@ -77,6 +77,7 @@ def test_a_refused_update_is_not_recorded(writer, update):
     assert update_log.recorded(_updates_dir(writer)) == []
 
 
+@pytest.mark.slow
 def test_kg_build_replays_the_updates(tmp_path, built):
     from tests.reliability.conftest import project_copy  # noqa: PLC0415 - a helper, not a fixture
 
@@ -196,6 +197,7 @@ def _accept_case(app_client, case="agreeing-source"):
     return app_client.post("/sources", json=body, headers=AUTH)
 
 
+@pytest.mark.slow
 def test_a_repaired_source_is_seen_by_the_query_workers_at_once(writer, built, tmp_path):
     from server import create_app
     from kg.web.intake import repair_at_start

@@ -145,6 +145,7 @@ def test_a_query_is_given_only_the_prefixes_it_names():
     assert used["rats"] == PREFIXES["rats"]
 
 
+@pytest.mark.slow
 def test_snapshots_and_workers_go_with_the_executor(built, tmp_path):
     """A snapshot left behind would keep the store's old files on disk (hard links)."""
     store = open_store(None)
@@ -177,6 +178,7 @@ def test_queries_are_answered_by_forks_of_the_in_memory_copy(app):
     assert {_parent(pid) for pid in executor.worker_pids()} == {executor.copy.process.pid}
 
 
+@pytest.mark.slow
 def test_a_write_the_copy_cannot_repeat_loads_it_again(app):
     """NOW() differs from one evaluation to the next: the copy is loaded again from the store on
     disk, and meanwhile queries read a snapshot of it, so the write is seen at once either way."""
@@ -194,6 +196,7 @@ def test_a_write_the_copy_cannot_repeat_loads_it_again(app):
     assert {_parent(pid) for pid in executor.worker_pids()} == {executor.copy.process.pid}
 
 
+@pytest.mark.slow
 def test_a_write_made_while_the_copy_loads_reaches_it(built, tmp_path):
     store = open_store(tmp_path / "store")
     load_graphs(store, built.dataset.graphs())
@@ -239,6 +242,7 @@ def test_the_wait_for_a_worker_counts_in_the_time_limit(app):
     assert max(seconds for _, seconds in outcomes) < 5, outcomes
 
 
+@pytest.mark.slow
 def test_light_queries_stay_fast_while_two_clients_send_slow_ones(built, tmp_path):
     """Issue 24's point 10: two clients each keeping two cartesian COUNTs running take a share of
     the workers, not all of them; a third client's light queries keep a p99 under a second."""

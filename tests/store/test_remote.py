@@ -145,6 +145,7 @@ def test_bulk_loads_and_whole_graph_reads_use_the_graph_store_protocol(remote):
     assert list(remote.quads_for_pattern(None, None, None, ox.NamedNode(EX + "missing"))) == []
 
 
+@pytest.mark.slow
 def test_cli_builds_queries_and_validates_over_the_server(runner, server_url, tmp_path, built):
     """The same commands as on a directory: the build is checked here, then sent in one request."""
     result = runner.invoke(cli, ["build", "--root", str(ROOT), "--store", server_url, "--graphs", str(tmp_path / "g")])
@@ -186,6 +187,7 @@ class _Refusing(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 def test_a_refused_generated_update_is_the_servers_limit_not_a_syntax_error(runner, built, tmp_path):
     """A server that cannot take the updates kg writes gets a one-line error naming it, and
     ``kg build`` stops with exit code 2 (not a traceback, not the whole request echoed)."""

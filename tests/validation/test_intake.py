@@ -98,6 +98,7 @@ def test_accepted_source_is_queryable_at_once_and_kept(intake):
         intake.add(candidate)
 
 
+@pytest.mark.slow
 def test_rebuild_keeps_accepted_sources(intake, project, tmp_path):
     import shutil
 
@@ -166,6 +167,7 @@ def test_files_must_be_a_mapping_and_text_or_one_rdf_file(intake, tmp_path):
         read_files([tmp_path / "a.csv"], vocabulary=intake.vocabulary, known=set())
 
 
+@pytest.mark.slow
 def test_accepted_source_enters_the_wikibase_view_as_a_rebuild_would(project, vocabulary, validator, tmp_path):
     """Intake adds the source's part of the view; the result equals the view a full build makes."""
     import shutil

@@ -46,6 +46,7 @@ def test_every_consistency_shape_compiles(engines):
     assert len(constraints) == len(list(shapes.objects(None, SH.sparql)))
 
 
+@pytest.mark.slow
 def test_same_findings_on_the_seeds(engines, built):
     union = seed_union(built)
     native = findings(engines["oxigraph"].check_consistency(union))
@@ -53,6 +54,7 @@ def test_same_findings_on_the_seeds(engines, built):
     assert native == reference and len(native) >= 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_same_findings_with_each_invented_source(engines, built, store, vocabulary, case):
     known = set(read_graphs(store, [str(AUTHORITY_GRAPH)]).subjects())
@@ -141,6 +143,7 @@ def test_core_shapes_find_what_pyshacl_finds_on_the_shape_cases(engines):
     assert native == core_findings(reference) and len(native) >= 13  # the bad quote: five along its paths
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", range(5))
 def test_core_shapes_find_what_pyshacl_finds_on_each_seed(engines, built, index):
     stated = built.sources[index].stated + built.dataset.graph(AUTHORITY_GRAPH)

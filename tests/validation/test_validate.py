@@ -126,6 +126,7 @@ def test_each_invented_source_gets_the_whole_graph_findings(validator, built, st
     assert_whole_graph_findings(local, validator.check(sources + [candidate.stated], reference + candidate.reference))
 
 
+@pytest.mark.slow
 def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabulary):
     """A generated graph with planted contradictions; a new source touching some of it."""
     reference = Graph(identifier=AUTHORITY_GRAPH)
@@ -150,6 +151,7 @@ def test_neighbourhood_gives_the_whole_graph_findings(validator, built, vocabula
     assert_whole_graph_findings(local, validator.check([c.stated for c in sources] + [new.stated], reference))
 
 
+@pytest.mark.slow
 def test_the_neighbourhood_of_a_new_source_does_not_grow_with_the_graph(validator, built, vocabulary):
     """Three times more sources about other meetings of the same series, in the same city: the
     same neighbourhood (the series and the city are shared by every meeting, yet no key)."""

@@ -97,6 +97,7 @@ def test_editor_runs_a_construct(browser, site):
     browser.screenshot("editor-construct")
 
 
+@pytest.mark.slow
 def test_every_example_opens_and_runs_without_error(browser, site):
     """Each named query opens in a tab of its own, unflagged by the editor, and runs.
 
