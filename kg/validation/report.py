@@ -215,7 +215,11 @@ def build_report(results: Graph, data: Graph, ontology: Graph, *, candidate_sour
             messages=sorted(entry["messages"]),
             values=values,
         )
-        finding.involves_candidate = bool(candidate_source) and candidate_source in finding.sources
+        # The candidate is involved when it states a flagged value (or, where no value is flagged, any
+        # value): the other values are shown for context, and a source that agrees with them is not.
+        flagged = [v for v in values if v.flagged] or values
+        finding.involves_candidate = bool(candidate_source) and any(
+            s.source == candidate_source for v in flagged for s in v.statements)
         findings.append(finding)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order.get(f.severity, 9), f.focus, f.path or "", f.shape))

@@ -122,6 +122,7 @@ def test_join_keys_are_read_from_the_queries(engines):
         "OneHolderAtATime": [("asOf", "post"), ("atMeeting", "post")],
         "OneRolePerStateAtMeeting": [("meeting", "participant")],
         "OneStatusPerStateAndDate": [("asOf", "memberState", "organisation")],
+        "PossibleDuplicateMeeting": [("partOfSeries", "startDate")],
     }
 
 
