@@ -17,11 +17,12 @@ from rdflib import Dataset, Graph
 from kg.errors import ValidationFailed
 from kg.validation.intake import accepted_graph_files
 from kg.sources.mapper import MappedSource, map_file
+from kg.sources.names import recognised_spellings
 from kg.namespaces import AUTHORITY_GRAPH, GRAPH, ONTOLOGY_GRAPH, bind_prefixes
 from kg.sources.project import Project, load_authority
-from kg.sources.ontology import Vocabulary, load_ontology
+from kg.sources.ontology import Vocabulary
 from kg.store.embedded import parse_nquads
-from kg.validation.validate import load_shapes, validate
+from kg.validation.validate import Validator
 from kg.wikidata.curation import Curation
 
 
@@ -31,6 +32,8 @@ class BuildResult:
 
     dataset: Dataset
     sources: list[MappedSource] = field(default_factory=list)
+    accepted: list[str] = field(default_factory=list)
+    """The ids of the sources loaded from ``accepted/`` (accepted through intake)."""
 
 
 def build(project: Project = Project(), *, progress: Callable[[str], None] | None = None) -> BuildResult:
@@ -40,9 +43,9 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
     :raises ValidationFailed: a source graph violates a shape (the report text is attached).
     """
     step = progress or (lambda message: None)
-    ontology = load_ontology(project.ontology)
+    validator = Validator.from_folders(project.ontology, project.shapes)
+    ontology = validator.ontology
     vocabulary = Vocabulary.from_graph(ontology)
-    shapes = load_shapes(project.shapes)
     reference = load_authority(project.authority)
     known = set(reference.subjects())
 
@@ -54,15 +57,17 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
         known |= set(result.reference.subjects())
         mapped.append(result)
 
+    reference += recognised_spellings([m.stated for m in mapped], reference)
     for result in mapped:
         step(f"validate {result.source_id}")
-        report = validate(result.stated + reference, shapes=shapes, ontology=ontology)
+        report = validator.check_sources(result.stated, result.inferred, reference)
         if not report.conforms:
-            raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.text)
+            raise ValidationFailed(f"source {result.source_id} does not conform to the shapes", report.to_text())
 
-    accepted = []
+    accepted, accepted_ids = [], []
     for path in accepted_graph_files(project.accepted):
         step(f"load accepted {path.parent.name}")
+        accepted_ids.append(path.parent.name)
         for name, graph in parse_nquads(path).items():
             if name == str(AUTHORITY_GRAPH):
                 reference += graph
@@ -82,7 +87,7 @@ def build(project: Project = Project(), *, progress: Callable[[str], None] | Non
     stated = [m.stated for m in mapped] + [g for g in accepted if str(g.identifier).startswith(str(GRAPH["source/"]))]
     view = Curation.from_folder(project.curation).view(stated, reference, ontology)
     _copy(dataset, view.identifier, view)
-    return BuildResult(dataset=dataset, sources=mapped)
+    return BuildResult(dataset=dataset, sources=mapped, accepted=accepted_ids)
 
 
 def _copy(dataset: Dataset, name, graph: Graph) -> None:

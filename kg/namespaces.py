@@ -145,6 +145,43 @@ class RATS(DefinedNamespace):
     url: URIRef
     value: URIRef
     wikidataProperty: URIRef
+    # terms for what news texts say (issue 18)
+    ExpertGroupMeeting: URIRef
+    LegalExpertGroupMeeting: URIRef
+    BorderExpertMeeting: URIRef
+    WorkingVisit: URIRef
+    Activity: URIRef
+    BorderOperation: URIRef
+    OperationStage: URIRef
+    InformationCampaign: URIRef
+    Chairmanship: URIRef
+    UnnamedOfficeHolder: URIRef
+    proposed: URIRef
+    announced: URIRef
+    expected: URIRef
+    reported: URIRef
+    nearly: URIRef
+    heldJointlyWith: URIRef
+    stageOf: URIRef
+    stageNumber: URIRef
+    chairOf: URIRef
+    chairHolder: URIRef
+    handedOverAt: URIRef
+    handedOverTo: URIRef
+    approvedAt: URIRef
+    reviewedAt: URIRef
+    preparedAt: URIRef
+    actor: URIRef
+    jointlyWith: URIRef
+    countsGroup: URIRef
+    countsNationality: URIRef
+    placeConcerned: URIRef
+    venueOrganisation: URIRef
+    headquarters: URIRef
+    startTime: URIRef
+    endTime: URIRef
+    datelineDate: URIRef
+    recognisedSpelling: URIRef
 
 
 ENTITY = Namespace(BASE)

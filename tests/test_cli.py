@@ -124,12 +124,12 @@ def test_serve_without_store_is_an_input_error(runner, tmp_path):
     assert result.exit_code == 2 and "run 'kg build' first" in result.output
 
 
-def test_validate_whole_graph_prints_the_report_and_exits_1_on_a_violation(runner, built_store):
-    # 7 violations on the 25 sources: 5 false alarms of today's engine being fixed on another
-    # branch (see tests/validation/test_validate.py) and one Council meeting under two names
+def test_validate_whole_graph_prints_the_report_and_exits_0_without_a_violation(runner, built_store):
+    # the 25 sources contradict each other nowhere; the warnings are misspellings in the sources,
+    # a date that does not fit its series and one Council meeting possibly under two names
     result = runner.invoke(cli, ["validate", "--store", str(built_store), "--root", str(ROOT)])
-    assert result.exit_code == 1, result.output
-    assert "Erlan Sagimbayev" in result.output and "7 violation(s), 6 warning(s), 8 note(s)" in result.output
+    assert result.exit_code == 0, result.output
+    assert "Erlan Sagimbayev" in result.output and "0 violation(s), 8 warning(s), 5 note(s)" in result.output
 
 
 @pytest.fixture
@@ -211,3 +211,11 @@ def test_serve_log_is_buffered_but_never_lost(capfd):
         assert capfd.readouterr().err.splitlines() == ["last answer"]
     finally:
         logger.removeHandler(handler)
+
+
+def test_an_ad_hoc_query_file_needs_no_header(runner, built_store, tmp_path):
+    query = tmp_path / "count.rq"
+    query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Source> }\n")
+    result = runner.invoke(cli, ["query", str(query), "--store", str(built_store), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].strip() == str(len(list((ROOT / "seeds").glob("*.txt"))))

@@ -40,7 +40,7 @@ from kg.sources.yamlfile import LineDict, load_yaml
 TOP_LEVEL_KEYS = {"source", "entities", "facts", "inferred"}
 SOURCE_KEYS = {"language", "url"}
 FACT_KEYS = {"subject", "quote", "each"}
-INFERRED_KEYS = {"subject", "from", "derivation"}
+INFERRED_KEYS = {"subject", "from", "derivation", "each"}
 
 _LANGUAGE_TAG = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 
@@ -290,6 +290,8 @@ def _predicate_object(ctx, key, value, *, line, fact):
     vocab = ctx.vocabulary
     if not isinstance(value, str):
         raise ctx.error(f"{key}: expected a value, found {type(value).__name__}", line=line, fact=fact)
+    if key == "altLabel":  # a spelling as the source writes it, with its quote (kg.sources.names compares them)
+        return SKOS.altLabel, Literal(value, lang=ctx.language)
     if key == "a":
         cls = vocab.term(value)
         if cls is None or cls not in vocab.classes:

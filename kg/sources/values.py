@@ -86,3 +86,73 @@ def well_formed(literal: Literal) -> bool:
     elif literal.datatype == XSD.gYearMonth:
         return 1 <= numbers[0] <= 12
     return True
+
+
+# ----------------------------------------------------------------------------- compatible calendar values
+
+CALENDAR_TYPES = (XSD.date, XSD.dateTime, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay)
+"""The datatypes a date may be stated in, from the full date to the year or the day alone."""
+
+
+def calendar_key(literal) -> str | None:
+    """Write a calendar value as ``YYYY-MM-DD`` with ``?`` for what it does not state; None if
+    it is not a calendar value. A dateTime is cut to its date; time zones are ignored.
+
+    >>> calendar_key(Literal("--11-06", datatype=XSD.gMonthDay))
+    '????-11-06'
+    >>> calendar_key(Literal("2019", datatype=XSD.gYear))
+    '2019-??-??'
+    """
+    if not isinstance(literal, Literal) or literal.datatype not in CALENDAR_TYPES:
+        return None
+    text = str(literal)
+    if literal.datatype in (XSD.date, XSD.dateTime):
+        return text[:10]
+    if literal.datatype == XSD.gYearMonth:
+        return text[:7] + "-??"
+    if literal.datatype == XSD.gYear:
+        return text[:4] + "-??-??"
+    return "????" + text[1:7]
+
+
+def compatible(a, b) -> bool:
+    """Whether two values can describe the same thing: equal terms, or calendar values that
+    agree on every part both state (``--11-06`` and ``2019-11-06``; ``2019`` and ``--11-06``).
+
+    >>> compatible(Literal("--11-06", datatype=XSD.gMonthDay), Literal("2019-11-06", datatype=XSD.date))
+    True
+    >>> compatible(Literal("2019-11", datatype=XSD.gYearMonth), Literal("2020-11-06", datatype=XSD.date))
+    False
+    """
+    if a == b:
+        return True
+    key_a, key_b = calendar_key(a), calendar_key(b)
+    if key_a is None or key_b is None:
+        return False
+    return all(x == y or "?" in (x, y) for x, y in zip(key_a, key_b))
+
+
+def sparql_calendar_key(variable: str, key: str) -> str:
+    """A SPARQL ``BIND`` of :func:`calendar_key`: ``key`` is left unbound if ``variable`` is not a
+    calendar value. The consistency shapes carry this text (a test checks they do)."""
+    v = variable
+    return (
+        f"BIND (IF(DATATYPE({v}) IN (xsd:date, xsd:dateTime), SUBSTR(STR({v}), 1, 10),"
+        f" IF(DATATYPE({v}) = xsd:gYearMonth, CONCAT(SUBSTR(STR({v}), 1, 7), \"-??\"),"
+        f" IF(DATATYPE({v}) = xsd:gYear, CONCAT(SUBSTR(STR({v}), 1, 4), \"-??-??\"),"
+        f" IF(DATATYPE({v}) = xsd:gMonthDay, CONCAT(\"????\", SUBSTR(STR({v}), 2, 6)), ?unbound)))) AS {key})"
+    )
+
+
+def sparql_incompatible(a: str, b: str, key_a: str, key_b: str) -> str:
+    """A SPARQL ``FILTER`` true when ``a`` and ``b`` are not :func:`compatible`, given their keys
+    bound by :func:`sparql_calendar_key`: each stated digit of one must be the other's or unstated."""
+    pattern = f"CONCAT(\"^\", REPLACE(REPLACE({key_a}, \"[?]\", \".\"), \"([0-9])\", \"[$1?]\"), \"$\")"
+    return f"FILTER (!sameTerm({a}, {b}) && (!BOUND({key_a}) || !BOUND({key_b}) || !REGEX({key_b}, {pattern})))"
+
+
+def sparql_conflict(a: str = "?value", b: str = "?other") -> str:
+    """The lines a consistency shape uses to say two values of a property are not compatible."""
+    key_a, key_b = f"{a}Day", f"{b}Day"
+    return "\n".join([sparql_calendar_key(a, key_a), sparql_calendar_key(b, key_b),
+                      sparql_incompatible(a, b, key_a, key_b)])

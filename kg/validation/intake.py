@@ -37,11 +37,13 @@ from kg.sources.mapper import map_source
 from kg.sources.yamlfile import load_yaml
 from kg.namespaces import AUTHORITY_GRAPH, ENTITY, GRAPH, RATS, bind_prefixes, inferred_graph, source_graph, source_iri
 from kg.sources.ontology import Vocabulary
+from kg.validation.gate import Check, CheckFailure, candidate_store, load_checks, run_checks
 from kg.validation.lookalikes import lookalike_findings
 from kg.validation.rdf_input import parse_untrusted
-from kg.validation.report import ValidationReport
+from kg.validation.report import Finding, ValidationReport
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
-from kg.validation.neighbourhood import SOURCE_GRAPHS, mentioned_entities
+from kg.sources.names import recognised_spellings
+from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, mentioned_entities, rdflib_graph
 from kg.validation.validate import Validator
 
 RDF_FORMATS = {
@@ -207,21 +209,24 @@ class Intake:
     """Checks and accepts sources for one store and one ``accepted/`` folder."""
 
     def __init__(self, store: ox.Store, validator: Validator, vocabulary: Vocabulary, accepted_dir: Path,
-                 derived: DerivedView | None = None):
+                 derived: DerivedView | None = None, checks: list[Check] | None = None):
         self.store = store
         self.validator = validator
         self.vocabulary = vocabulary
         self.accepted_dir = Path(accepted_dir)
         self.derived = derived
+        self.checks = load_checks(PROJECT_CHECKS) if checks is None else checks
         self.recover()
 
     @classmethod
     def from_folders(cls, store: ox.Store, ontology_dir: Path, shapes_dir: Path, accepted_dir: Path,
-                     derived: DerivedView | None = None) -> "Intake":
-        """Load the ontology and shapes from their folders; one way to make an intake for the CLI
-        and the server."""
+                     derived: DerivedView | None = None, checks_dir: Path | None = None) -> "Intake":
+        """Load the ontology, shapes and integrity checks from their folders; one way to make an
+        intake for the CLI and the server. The checks are the build's: ``queries/checks`` beside
+        ``shapes_dir`` unless ``checks_dir`` says otherwise."""
         validator = Validator.from_folders(Path(ontology_dir), Path(shapes_dir))
-        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir, derived)
+        checks = load_checks(Path(checks_dir) if checks_dir else Path(shapes_dir).parent / "queries" / "checks")
+        return cls(store, validator, Vocabulary.from_graph(validator.ontology), accepted_dir, derived, checks)
 
     def known(self) -> set:
         """Entities the store knows: the reference data."""
@@ -230,11 +235,19 @@ class Intake:
     def check(self, candidate: Candidate) -> ValidationReport:
         """Validate ``candidate`` against the graph it touches; change nothing."""
         self._refuse_duplicate(candidate)
-        stated = Graph(identifier=candidate.stated.identifier)  # checked as the source graph it will be
-        stated += candidate.stated
-        stated += candidate.inferred
-        report = self.validator.validate_candidate(self.store, stated, candidate.reference)
-        report.findings.extend(lookalike_findings(stated + candidate.reference))  # Warnings: they never block
+        entities = mentioned_entities(quads_of([candidate.stated]))
+        labels = rdflib_graph(authority_on(self.store, [ox.Triple(ox.NamedNode(e), ox.NamedNode(e), ox.NamedNode(e))
+                                                        for e in sorted(entities)]))
+        candidate.reference += recognised_spellings([candidate.stated], labels + candidate.reference)
+        # checked as the graphs they will be: stated and inferred values are counted apart
+        report = self.validator.validate_candidate(self.store, candidate.stated, candidate.reference,
+                                                   candidate.inferred)
+        graphs = [g for g in (candidate.stated, candidate.inferred, candidate.reference) if len(g)]
+        entities = mentioned_entities(quads_of(graphs))
+        scratch = candidate_store(graphs, self.store, quads_of, entities)
+        failures = run_checks(scratch, self.checks, union=True)
+        report.findings.extend(lookalike_findings(candidate.stated + candidate.reference))  # Warnings: they never block
+        report.findings[:0] = [_gate_finding(f, candidate) for f in failures]
         return report
 
     def add(self, candidate: Candidate, *, override_reason: str | None = None) -> ValidationReport:
@@ -244,11 +257,20 @@ class Intake:
         :raises Rejected: a Violation involves the source and no reason was given.
         """
         report = self.check(candidate)
+        gate = [f for f in report.findings if f.shape.startswith(GATE)]
+        if gate:
+            raise Rejected(
+                f"source {candidate.source_id} fails {len(gate)} integrity check(s) that kg build runs too "
+                f"(no override can accept it; fix the mapping and submit it again); nothing was added: "
+                + "; ".join(m for f in gate for m in f.messages),
+                report,
+            )
         blocking = [f for f in report.findings if f.severity == "Violation" and f.involves_candidate]
         if blocking and not (override_reason and override_reason.strip()):
             raise Rejected(
                 f"source {candidate.source_id} contradicts the graph ({len(blocking)} violation(s)); "
-                "nothing was added. Accept it anyway only with an override and a reason.",
+                "nothing was added. To accept it anyway, say why: kg add-source --accept-violations "
+                "--reason TEXT (over HTTP: POST /sources?override_reason=TEXT).",
                 report,
             )
         record = {
@@ -328,6 +350,20 @@ class Intake:
             **json.loads((folder / "accepted.json").read_text(encoding="utf-8")),
             "report": json.loads((folder / "report.json").read_text(encoding="utf-8")),
         }
+
+
+GATE = "https://w3id.org/sco-rats/queries/checks#"
+"""How the findings of the integrity checks (:mod:`kg.validation.gate`) name their shape."""
+
+PROJECT_CHECKS = Path(__file__).resolve().parents[2] / "queries" / "checks"
+"""The repository's own integrity checks, for an intake made without naming a folder."""
+
+
+def _gate_finding(failure: CheckFailure, candidate: Candidate) -> Finding:
+    focus = failure.entity or candidate.iri
+    return Finding(severity="Violation", shape=GATE + failure.check, focus=focus,
+                   focus_label=focus.rsplit("/", 1)[-1], path=None, path_label=None,
+                   messages=[failure.message], values=[], involves_candidate=True)
 
 
 def accepted_graph_files(accepted_dir: Path) -> list[Path]:

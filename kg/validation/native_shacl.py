@@ -37,7 +37,7 @@ class SparqlConstraint:
 
     shape: URIRef
     node: BNode
-    target: URIRef
+    target: URIRef | tuple
     severity: URIRef
     query: str
     messages: tuple[str, ...]
@@ -58,10 +58,13 @@ def compile_shapes(shapes: Graph) -> list[SparqlConstraint]:
     constraints = []
     for shape in sorted(set(shapes.subjects(SH.sparql, None))):
         targets = list(shapes.objects(shape, SH.targetClass))
-        other_targets = [p for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-                         if (shape, p, None) in shapes]
-        if len(targets) != 1 or other_targets or (shape, SH.path, None) in shapes:
-            raise ValueError(f"{shape}: the native engine runs node shapes with one sh:targetClass only")
+        subjects_of = list(shapes.objects(shape, SH.targetSubjectsOf))
+        other_targets = [p for p in (SH.targetNode, SH.targetObjectsOf, SH.target) if (shape, p, None) in shapes]
+        if len(targets) + len(subjects_of) != 1 or other_targets or (shape, SH.path, None) in shapes:
+            raise ValueError(f"{shape}: the native engine runs node shapes with one sh:targetClass "
+                             "or sh:targetSubjectsOf only")
+        if subjects_of:
+            targets = [(SH.targetSubjectsOf, subjects_of[0])]
         severity = shapes.value(shape, SH.severity) or SH.Violation
         for node in shapes.objects(shape, SH.sparql):
             select = shapes.value(node, SH.select)
@@ -104,9 +107,14 @@ CORE_KEYS = {SH.path, SH.message, SH.name, SH.description, SH.severity, SH.minCo
 """What a property shape may say for :func:`compile_core` to run it exactly."""
 
 
-def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> list[CoreConstraint]:
+def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None, *,
+                 typed_anywhere: bool = False) -> list[CoreConstraint]:
     """Compile the property shapes of ``shapes`` (SHACL Core) to queries over the named graphs
     whose IRIs start with ``graphs``; types of values are looked up in the default graph.
+
+    With ``typed_anywhere`` (the inferred graphs, which hold derived values of entities typed
+    elsewhere), focus nodes are typed in the default graph, and no minimum count is asked:
+    the values in each graph are still counted apart from every other graph's.
 
     With ``ontology``, a class target is written as its subclasses there, one constant
     pattern each, instead of a ``rdfs:subClassOf*`` path walked for every quad: about four
@@ -121,11 +129,15 @@ def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> l
     for shape in sorted(set(shapes.subjects(SH.property, None)), key=str):
         targets = []
         for cls in shapes.objects(shape, SH.targetClass):  # typed in the source, subclasses from the ontology
+            typed = "?this <%s> %s" % (RDF.type, "%s")
             if ontology is None:
-                targets.append(f"?type <{RDFS.subClassOf}>* <{cls}> . GRAPH ?g {{ ?this <{RDF.type}> ?type }}")
+                typing = typed % "?type"
+                targets.append(f"?type <{RDFS.subClassOf}>* <{cls}> . "
+                               + (typing if typed_anywhere else f"GRAPH ?g {{ {typing} }}"))
             else:
-                targets += [f"GRAPH ?g {{ ?this <{RDF.type}> <{sub}> }}"
-                            for sub in sorted(ontology.transitive_subjects(RDFS.subClassOf, cls))]
+                subclasses = sorted(ontology.transitive_subjects(RDFS.subClassOf, cls))
+                targets += [typed % f"<{sub}>" if typed_anywhere else f"GRAPH ?g {{ {typed % f'<{sub}>'} }}"
+                            for sub in subclasses]
         for prop in shapes.objects(shape, SH.targetObjectsOf):
             targets.append(f"GRAPH ?g {{ ?subject <{prop}> ?this }}")
         if not targets or any((shape, p, None) in shapes for p in (SH.targetNode, SH.targetSubjectsOf, SH.target)):
@@ -135,7 +147,8 @@ def compile_core(shapes: Graph, graphs: str, ontology: Graph | None = None) -> l
             unknown = {p for p in shapes.predicates(node, None)} - CORE_KEYS
             if unknown:
                 raise ValueError(f"{shape}: the native engine cannot run {', '.join(sorted(map(str, unknown)))}")
-            constraints.extend(_core_constraints(shapes, node, target, graphs))
+            constraints.extend(c for c in _core_constraints(shapes, node, target, graphs)
+                               if not (typed_anywhere and c.component == SH.MinCountConstraintComponent))
     return constraints
 
 
@@ -282,12 +295,16 @@ class _Results:
         return self.report
 
 
-def _bind_targets(select: str, target: URIRef) -> str:
-    """Make ``$this`` range over the instances of ``target`` in the outermost WHERE."""
+def _bind_targets(select: str, target: URIRef | tuple) -> str:
+    """Make ``$this`` range over the instances of ``target`` in the outermost WHERE (or, for a
+    ``(sh:targetSubjectsOf, property)`` pair, over the subjects of the property)."""
     query = select.replace("$this", "?this")
     match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
     if match is None:
         raise ValueError(f"cannot find the WHERE clause of: {select}")
+    if isinstance(target, tuple):
+        pattern = f" {{ SELECT DISTINCT ?this WHERE {{ ?this <{target[1]}> ?targetValue }} }} "
+        return query[:match.end()] + pattern + query[match.end():]
     pattern = f" ?this <{RDF.type}>/<{RDFS.subClassOf}>* <{target}> . "
     return query[:match.end()] + pattern + query[match.end():]
 

@@ -23,7 +23,11 @@ from kg.store.embedded import to_rdflib
 SOURCE_GRAPHS = str(GRAPH["source/"])
 """The prefix of every source graph's name."""
 
+INFERRED_GRAPHS = str(GRAPH["inferred/"])
+"""The prefix of every inferred graph's name (what was derived from one source's statements)."""
+
 _EVIDENCE_TYPE = ox.NamedNode(str(RATS.Evidence))
+_EVIDENCE_TYPES = {_EVIDENCE_TYPE, ox.NamedNode(str(RATS.InferredFact))}
 _TYPE = ox.NamedNode(str(RDF.type))
 _REIFICATION = {ox.NamedNode(str(p)) for p in (RDF.subject, RDF.predicate, RDF.object)}
 
@@ -32,7 +36,7 @@ def mentioned_entities(triples: Iterable[ox.Triple | ox.Quad]) -> set[str]:
     """Return the IRIs of the entities of our namespace that a source's statements name
     (not its evidence records)."""
     triples = list(triples)
-    evidence = {t.subject for t in triples if t.predicate == _TYPE and t.object == _EVIDENCE_TYPE}
+    evidence = {t.subject for t in triples if t.predicate == _TYPE and t.object in _EVIDENCE_TYPES}
     entities = set()
     for t in triples:
         if t.subject in evidence or t.predicate in _REIFICATION:
@@ -125,8 +129,9 @@ def neighbourhood(store: ox.Store, candidate: list[ox.Triple | ox.Quad], keys: I
 
 def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True,
             predicates: frozenset[str] | None = None, evidence_of: frozenset[str] | None = None) -> list[ox.Triple]:
-    """What the source graphs (or, with ``sources_only=False``, the default graph) say about
-    ``nodes``, with the evidence of each triple (quote, offsets, source record).
+    """What the source and inferred graphs (or, with ``sources_only=False``, the default graph)
+    say about ``nodes``, with the evidence of each triple (quote, offsets, source record; for an
+    inferred triple its ``from`` quote and derivation).
 
     A node may be given as a (node, predicate) pair: then only its statements with that
     predicate, and their evidence, are returned. With ``predicates``, the evidence side keeps
@@ -142,7 +147,8 @@ def closure(store: ox.Store, nodes: Iterable, *, sources_only: bool = True,
             rows.add(f"({node} {predicate or 'UNDEF'})")
     if not rows:
         return []
-    scope = ("GRAPH ?g", f'FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}"))') if sources_only else ("", "")
+    scope = ("GRAPH ?g", f'FILTER (STRSTARTS(STR(?g), "{SOURCE_GRAPHS}") || STRSTARTS(STR(?g), "{INFERRED_GRAPHS}"))') \
+        if sources_only else ("", "")
     branches = []
     for path, pattern, variable in _CLOSURE_BRANCHES:
         if predicates is None:

@@ -20,7 +20,9 @@ JSON shape (``ValidationReport.to_dict``)::
         "sources": [source IRIs stating any of the values],
         "values": [{"value": lexical form or IRI, "label": ..., "flagged": bool,
                     "statements": [{"source": IRI, "title": ..., "quote": ...,
-                                    "start": int, "end": int}]}]}]}
+                                    "start": int, "end": int,
+                                    "inferred": bool,       # derived, not stated: the quote is its `from`
+                                    "derivation": str | null}]}]}]}
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class Statement:
     quote: str
     start: int
     end: int
+    inferred: bool = False
+    """The value is derived from what the source says, not stated: ``quote`` is what it was
+    derived from (the mapping's ``from``), and ``derivation`` says how."""
+    derivation: str | None = None
 
 
 @dataclass
@@ -148,7 +154,11 @@ class ValidationReport:
                 mark = "  <- flagged" if v.flagged else ""
                 lines.append(f"  * {v.label}{mark}")
                 for s in v.statements:
-                    lines.append(f"      {_source_name(s)} [{s.start}:{s.end}]: \u201c{s.quote}\u201d")
+                    if s.inferred:
+                        lines.append(f"      {_source_name(s)} [{s.start}:{s.end}], inferred from: \u201c{s.quote}\u201d")
+                        lines.append(f"        derivation: {s.derivation}")
+                    else:
+                        lines.append(f"      {_source_name(s)} [{s.start}:{s.end}]: \u201c{s.quote}\u201d")
             lines.append("")
         counts = self.counts
         lines.append(
@@ -205,7 +215,11 @@ def build_report(results: Graph, data: Graph, ontology: Graph, *, candidate_sour
             messages=sorted(entry["messages"]),
             values=values,
         )
-        finding.involves_candidate = bool(candidate_source) and candidate_source in finding.sources
+        # The candidate is involved when it states a flagged value (or, where no value is flagged, any
+        # value): the other values are shown for context, and a source that agrees with them is not.
+        flagged = [v for v in values if v.flagged] or values
+        finding.involves_candidate = bool(candidate_source) and any(
+            s.source == candidate_source for v in flagged for s in v.statements)
         findings.append(finding)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order.get(f.severity, 9), f.focus, f.path or "", f.shape))
@@ -226,8 +240,11 @@ def _index_evidence(data: Graph) -> dict[tuple, list[Statement]]:
                     start = start if start is not None else data.value(selector, OA.start)
                     end = end if end is not None else data.value(selector, OA.end)
                 title = data.value(source, RATS.title)
+                derivation = data.value(ev, RATS.derivation)
                 index[triple].append(
-                    Statement(str(source), str(title) if title else None, str(quote or ""), int(start or 0), int(end or 0))
+                    Statement(str(source), str(title) if title else None, str(quote or ""), int(start or 0),
+                              int(end or 0), inferred=kind == RATS.InferredFact,
+                              derivation=str(derivation) if derivation is not None else None)
                 )
     for statements in index.values():
         statements.sort(key=lambda s: (s.source, s.start))
@@ -277,9 +294,9 @@ code{font-size:90%}
 {% for m in f.messages %}<p>{{ m }}</p>{% endfor %}
 <ul>{% for v in f.values %}
 <li>{{ v.label }}{% if v.flagged %} <span class="flag">flagged</span>{% endif %}
-{% for s in v.statements %}<blockquote>&ldquo;{{ s.quote }}&rdquo; &mdash;
+{% for s in v.statements %}<blockquote>{% if s.inferred %}<span class="sev">inferred</span> from {% endif %}&ldquo;{{ s.quote }}&rdquo; &mdash;
 <a href="{{ s.source }}">{{ s.source.rsplit('/', 1)[-1] }}</a>{% if s.title %}, {{ s.title }}{% endif %}
-<code>[{{ s.start }}:{{ s.end }}]</code></blockquote>{% endfor %}</li>
+<code>[{{ s.start }}:{{ s.end }}]</code>{% if s.inferred %}<br>derivation: {{ s.derivation }}{% endif %}</blockquote>{% endfor %}</li>
 {% endfor %}</ul>
 </section>
 {% endfor %}

@@ -35,11 +35,13 @@ from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
 from kg.validation import native_shacl
+from kg.validation.functional import functional_shapes
 from kg.namespaces import AUTHORITY_GRAPH, RATS, bind_prefixes
 from kg.sources.ontology import load_ontology
 from kg.validation.report import ValidationReport, build_report
 from kg.store.embedded import default_graph_quads, graph_names, quads_of, read_graphs
-from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, closure, neighbourhood, rdflib_graph
+from kg.validation.neighbourhood import (INFERRED_GRAPHS, SOURCE_GRAPHS, authority_on, closure, neighbourhood,
+                                         rdflib_graph)
 
 SOURCE_SHAPES = "source.ttl"
 """Shapes every source graph must satisfy on its own."""
@@ -130,16 +132,61 @@ class Validator:
     def from_folders(cls, ontology_dir: Path, shapes_dir: Path, engine: str = "oxigraph") -> "Validator":
         if engine not in ENGINES:
             raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+        ontology = load_ontology(ontology_dir)
+        consistency = load_shapes(shapes_dir, CONSISTENCY_SHAPES)
+        consistency += functional_shapes(ontology, consistency)  # the "one value" checks of the ontology
         return cls(
-            ontology=load_ontology(ontology_dir),
+            ontology=ontology,
             source_shapes=load_shapes(shapes_dir, SOURCE_SHAPES),
-            consistency_shapes=load_shapes(shapes_dir, CONSISTENCY_SHAPES),
+            consistency_shapes=consistency,
             engine=engine,
         )
 
     @cached_property
-    def _core(self) -> list:
+    def _core_stated(self) -> list:
+        """The source shapes, on each stated graph."""
         return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
+
+    @cached_property
+    def _core_inferred(self) -> list:
+        """The source shapes on each inferred graph, its values counted apart from the stated ones."""
+        return native_shacl.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
+
+    def _core(self, store: ox.Store) -> list:
+        """The compiled source shapes ``store`` needs: those of inferred graphs only if it has one
+        (each scans its predicate in every graph, so a graph without inferences does not pay)."""
+        inferred = any(isinstance(g, ox.NamedNode) and g.value.startswith(INFERRED_GRAPHS) for g in store.named_graphs())
+        return self._core_stated + (self._core_inferred if inferred else [])
+
+    @cached_property
+    def _inferred_shapes(self) -> Graph:
+        """The source shapes as pySHACL applies them to an inferred graph: no minimum counts."""
+        shapes = Graph()
+        shapes += self.source_shapes
+        shapes.remove((None, SH.minCount, None))
+        return shapes
+
+    def check_sources(self, stated: Graph, inferred: Graph | None, reference: Graph) -> ValidationReport:
+        """Check one source's stated graph and its inferred graph each alone with the source shapes
+        (what ``kg build`` asks of every source; intake asks it too, and the consistency shapes)."""
+        graphs = [stated] + ([inferred] if inferred is not None and len(inferred) else [])
+        if self.engine == "pyshacl":
+            results = validate(stated + reference, shapes=self.source_shapes, ontology=self.ontology).graph
+            if len(graphs) > 1:
+                types = Graph()
+                for triple in stated.triples((None, RDF.type, None)):
+                    types.add(triple)
+                results += validate(inferred + types + reference, shapes=self._inferred_shapes,
+                                    ontology=self.ontology).graph
+            union = reference + stated + (inferred if len(graphs) > 1 else Graph())
+            return build_report(results, union, self.ontology)
+        union = Graph()
+        union += reference
+        for graph in graphs:
+            union += graph
+        scratch = self._scratch(default_graph_quads(union), named=quads_of(graphs))
+        results = native_shacl.run_core(self._core(scratch), scratch, parallel=False)
+        return build_report(results, union, self.ontology)
 
     @cached_property
     def _sparql(self) -> list:
@@ -181,19 +228,26 @@ class Validator:
         return native_shacl.run(self._sparql, self._scratch(default_graph_quads(union)))
 
     def check(self, sources: list[Graph], reference: Graph, context: Graph | None = None,
-              *, candidate_source: str | None = None) -> ValidationReport:
-        """Check each graph of ``sources`` alone, then all of them (and ``context``) together."""
+              *, candidate_source: str | None = None, inferred: list[Graph] = ()) -> ValidationReport:
+        """Check each graph of ``sources`` (and of ``inferred``) alone, then all of them (and
+        ``context``) together."""
         union = Graph()
         union += reference
-        for graph in sources:
+        for graph in [*sources, *inferred]:
             union += graph
         if context is not None:
             union += context
         if self.engine != "pyshacl":
-            return self._explain(self._scratch(default_graph_quads(union), named=quads_of(sources)), candidate_source)
+            return self._explain(self._scratch(default_graph_quads(union), named=quads_of([*sources, *inferred])),
+                                 candidate_source)
         results = Graph()
         for graph in sources:
             results += validate(graph + reference, shapes=self.source_shapes, ontology=self.ontology).graph
+        types = Graph()
+        for triple in union.triples((None, RDF.type, None)):
+            types.add(triple)
+        for graph in inferred:
+            results += validate(graph + types + reference, shapes=self._inferred_shapes, ontology=self.ontology).graph
         results += self.check_consistency(union)
         return build_report(results, union, self.ontology, candidate_source=candidate_source)
 
@@ -206,28 +260,34 @@ class Validator:
         """
         if self.engine == "pyshacl":
             sources = [read_graphs(store, [name]) for name in graph_names(store, SOURCE_GRAPHS)]
-            return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]))
+            inferred = [read_graphs(store, [name]) for name in graph_names(store, INFERRED_GRAPHS)]
+            return self.check(sources, read_graphs(store, [str(AUTHORITY_GRAPH)]), inferred=inferred)
         return self._explain(store, scratch=False)
 
-    def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph) -> ValidationReport:
+    def validate_candidate(self, store: ox.Store, stated: Graph, reference: Graph,
+                           inferred: Graph | None = None) -> ValidationReport:
         """Validate a submitted source against what it touches in ``store``; change nothing.
 
-        ``stated`` is named as its source graph: the source shapes check that graph alone.
+        ``stated`` is named as its source graph and ``inferred`` as its inferred graph: the
+        source shapes check each alone, so a stated value and an inferred one are counted apart.
 
         The candidate, its neighbourhood (:func:`neighbourhood`) and the reference data on
         both go into a scratch in-memory store, and the compiled shapes run there.
         """
         source = next(stated.subjects(RDF.type, RATS.Source), None)
         source = str(source) if source else None
+        inferred = inferred if inferred is not None and len(inferred) else None
         statements = default_graph_quads(stated)
-        context = neighbourhood(store, statements, self.join_keys, self.read_predicates, self.evidence_of)
-        candidate = statements + default_graph_quads(reference)
+        derived = default_graph_quads(inferred) if inferred is not None else []
+        context = neighbourhood(store, statements + derived, self.join_keys, self.read_predicates, self.evidence_of)
+        candidate = statements + derived + default_graph_quads(reference)
         context += authority_on(store, context + [q.triple for q in candidate])
         if self.engine == "pyshacl":
-            return self.check([stated], reference + rdflib_graph(context), candidate_source=source)
-        name = ox.NamedNode(str(stated.identifier))
+            return self.check([stated], reference + rdflib_graph(context), candidate_source=source,
+                              inferred=[inferred] if inferred is not None else [])
+        named = quads_of([stated] + ([inferred] if inferred is not None else []))
         scratch = self._scratch(candidate + [ox.Quad(t.subject, t.predicate, t.object) for t in context],
-                                named=[ox.Quad(q.subject, q.predicate, q.object, name) for q in statements])
+                                named=named)
         return self._explain(scratch, source, quotes_from=store)
 
     def _scratch(self, quads: list[ox.Quad], named: list[ox.Quad] = ()) -> ox.Store:
@@ -250,7 +310,7 @@ class Validator:
             part (:func:`neighbourhood`): the findings' evidence is read from there too.
         """
         parallel = not scratch
-        results = native_shacl.run_core(self._core, store, parallel=parallel) + \
+        results = native_shacl.run_core(self._core(store), store, parallel=parallel) + \
             native_shacl.run(self._sparql, store, parallel=parallel)
         focus, statements = set(), set()
         for result in results.subjects(SH.focusNode, None):

@@ -4,7 +4,10 @@ Names are matched against every label an entity has in the reference data: its p
 label, its legitimate variants (``skos:altLabel``: Mirzaev for Mirzayev, Vilayat for
 Wilayat Khorasan) and the misspellings the sources contain (``skos:hiddenLabel``: Erlan for
 Ermek Sagimbayev). Matching ignores case, diacritics and punctuation. A misspelling scores
-lower and is never an automatic ``match``, so a curator sees it.
+lower and is never an automatic ``match``, so a curator sees it. The spellings the sources
+state (``rats:statedName``, a mapping's ``altLabel``) are matched too, as variants, and names
+compare across scripts, transliterations and Russian case forms (:mod:`kg.sources.names`:
+Сысоев, Sysoev and Sysoyev; "Раджиндером Ханна" for Rajinder Khanna) as variants as well.
 
 Spec: https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/
 """
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespaces import AUTHORITY_GRAPH, BASE, ONTOLOGY_GRAPH, PREFIXES, RATS
+from kg.sources.names import name_keys
 
 SPEC = "https://www.w3.org/community/reports/reconciliation/CG-FINAL-specs-0.2-20230410/"
 LABEL_SCORES = {"pref": 100.0, "alt": 95.0, "hidden": 80.0}
@@ -33,6 +37,12 @@ SELECT ?entity ?kind ?label ?type ?typeLabel WHERE {
     ?entity a ?type .
   }
   OPTIONAL { GRAPH ?ontology { ?type rdfs:label ?typeLabel } }
+}"""
+
+_STATED_SPELLINGS = """
+SELECT DISTINCT ?entity ?label WHERE {
+  GRAPH ?g { ?entity rats:statedName|skos:altLabel|rats:recognisedSpelling ?label }
+  FILTER (STRSTARTS(STR(?g), STR(kg:graph/source/)) || ?g = ?reference)
 }"""
 
 _PROPERTIES = """
@@ -67,6 +77,7 @@ class Entity:
     labels: dict[str, str] = field(default_factory=dict)  # normalised label -> kind
     types: dict[str, str] = field(default_factory=dict)  # type id -> name
     properties: dict[str, set[str]] = field(default_factory=dict)  # property id -> values (ids and labels)
+    keys: dict[str, str] = field(default_factory=dict)  # name key (kg.sources.names) -> kind of its label
 
 
 class Reconciler:
@@ -93,6 +104,14 @@ class Reconciler:
                 entity.labels[key] = kind
             type_id = _local(row["type"].value)
             entity.types[type_id] = row["typeLabel"].value if row["typeLabel"] is not None else type_id
+        spellings = _STATED_SPELLINGS.replace("?reference", f"<{AUTHORITY_GRAPH}>").replace(
+            "kg:graph/source/", f"<{BASE}graph/source/>")
+        for row in store.query(spellings, prefixes=PREFIXES):
+            entity = self.entities.get(_id(row["entity"].value))
+            if entity is not None:  # a recorded misspelling stays one: only new spellings are variants
+                entity.labels.setdefault(normalise(row["label"].value), "alt")
+        for entity in self.entities.values():
+            entity.keys = {key: kind for label, kind in entity.labels.items() for key in name_keys(label)}
         for row in store.query(_PROPERTIES.replace("?reference", f"<{AUTHORITY_GRAPH}>"), prefixes=PREFIXES):
             entity = self.entities.get(_id(row["entity"].value))
             if entity is None:
@@ -184,6 +203,10 @@ class Reconciler:
         if text in entity.labels:
             kind = entity.labels[text]
             return LABEL_SCORES[kind], kind
+        same = [entity.keys[k] for k in name_keys(text) if k in entity.keys]
+        if same:  # the same name transliterated or inflected: a variant (a misspelling stays one)
+            kind = "hidden" if "hidden" in same and len(set(same)) == 1 else "alt"
+            return LABEL_SCORES[kind], kind
         best, best_kind = 0.0, "pref"
         for label, kind in entity.labels.items():
             ratio = difflib.SequenceMatcher(None, text, label).ratio()
@@ -193,6 +216,10 @@ class Reconciler:
             weighted = ratio * LABEL_SCORES[kind] * 0.9
             if weighted > best:
                 best, best_kind = weighted, kind
+        words = [set(k.split()) for k in name_keys(text)]
+        for key, kind in entity.keys.items():  # every word of the query a word of the name, in any script
+            if any(w and w <= set(key.split()) for w in words) and 0.75 * LABEL_SCORES[kind] * 0.9 > best:
+                best, best_kind = 0.75 * LABEL_SCORES[kind] * 0.9, kind
         return best, best_kind
 
     def _property_bonus(self, entity: Entity, conditions: list[dict]) -> float:

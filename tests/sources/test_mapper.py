@@ -12,7 +12,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from rdflib import XSD, Graph, Literal
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from kg.sources.project import load_authority
@@ -105,3 +105,60 @@ def test_source_metadata_carries_checksum_and_language(vocabulary, known):
     source = source_iri("meta")
     assert stated.value(source, RATS.language) == Literal("en", datatype=XSD.language)
     assert stated.value(source, RATS.sha256) == Literal(hashlib.sha256(text.encode()).hexdigest(), datatype=XSD.hexBinary)
+
+
+def test_each_works_in_inferred_facts(vocabulary, known):
+    """What broke: 'each' inside 'inferred' was refused as "unknown property 'each'"."""
+    case = HERE / "cases" / "mapper" / "inferred-each"
+    mapped = map_source((case / "mapping.yaml").read_text(encoding="utf-8"), (case / "input.txt").read_text(encoding="utf-8"),
+                        source_id="inferred-each", vocabulary=vocabulary, known=known)
+    observer = URIRef("https://w3id.org/sco-rats/ontology#observer")
+    role = URIRef("https://w3id.org/sco-rats/ontology#role")
+    assert {str(s).rsplit("/", 1)[1] for s in mapped.inferred.subjects(role, observer)} == {"belarus", "mongolia"}
+    assert (None, role, observer) not in mapped.stated
+
+
+NEWS_TERMS = {
+    # term: its Wikidata alignment where one exists (a verified property or item), else None
+    "ExpertGroupMeeting": None, "LegalExpertGroupMeeting": None, "BorderExpertMeeting": None, "WorkingVisit": None,
+    "Activity": None, "BorderOperation": None, "OperationStage": None, "InformationCampaign": None,
+    "Chairmanship": None, "UnnamedOfficeHolder": None,
+    "proposed": None, "announced": None, "expected": None, "reported": None, "nearly": None,
+    "heldJointlyWith": None, "stageOf": None, "stageNumber": None, "chairOf": None, "chairHolder": "P488",
+    "handedOverAt": None, "handedOverTo": "P156", "approvedAt": None, "reviewedAt": None, "preparedAt": None,
+    "actor": None, "jointlyWith": None, "countsGroup": None, "countsNationality": None, "placeConcerned": None,
+    "venueOrganisation": None, "headquarters": "P159", "startTime": "P580", "endTime": "P582",
+    "datelineDate": None,
+}
+
+
+def test_every_term_for_news_texts_has_a_case_and_its_alignment(vocabulary, known, ontology):
+    from rdflib import RDF
+
+    case = HERE / "cases" / "mapper" / "news-terms"
+    mapped = map_source((case / "mapping.yaml").read_text(encoding="utf-8"), (case / "input.txt").read_text(encoding="utf-8"),
+                        source_id="news-terms", vocabulary=vocabulary, known=known)
+    used = {t for triple in mapped.stated + mapped.reference for t in triple} | \
+        {o for o in (mapped.stated + mapped.reference).objects(None, RDF.type)}
+    inferred_case = HERE / "cases" / "mapper" / "inferred-each"
+    assert inferred_case.exists()
+    rats = "https://w3id.org/sco-rats/ontology#"
+    for term, wikidata in NEWS_TERMS.items():
+        iri = URIRef(rats + term)
+        assert vocabulary.term(term) == iri, f"{term} is not declared"
+        if term != "Activity":  # the abstract superclass of operations and campaigns
+            assert iri in used, f"no test case uses rats:{term}"
+        if wikidata:
+            assert str(ontology.value(iri, URIRef(rats + "wikidataProperty"))) == wikidata
+
+
+def test_the_news_terms_case_conforms_to_the_shapes(project, vocabulary, known):
+    from kg.validation.validate import Validator
+
+    case = HERE / "cases" / "mapper" / "news-terms"
+    mapped = map_source((case / "mapping.yaml").read_text(encoding="utf-8"), (case / "input.txt").read_text(encoding="utf-8"),
+                        source_id="news-terms", vocabulary=vocabulary, known=known)
+    validator = Validator.from_folders(project.ontology, project.shapes)
+    reference = load_authority(project.authority) + mapped.reference
+    report = validator.check([mapped.stated], reference)
+    assert report.counts == {"Violation": 0, "Warning": 0, "Info": 0}, report.to_text()

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from kg.sources.project import Project
 from kg.build import build
@@ -227,3 +228,115 @@ def test_a_new_value_does_not_outrank_a_curators_preference(writable_store, vali
     before = set(store)
     store.update(BEST_RANK_REPAIR)
     assert set(store) == before  # the repair is idempotent
+
+
+def test_a_stated_day_and_an_inferred_year_are_accepted_and_rebuilt(intake, project, validator, tmp_path):
+    """A stated --09-04 and an inferred 2024-09-04: one value each in its own graph, so neither
+    intake, nor the whole-graph validation afterwards, nor a rebuild finds two start dates."""
+    import shutil
+
+    report = intake.add(read_files_with_id(HERE / "cases" / "sources" / "stated-day-inferred-year", intake))
+    assert report.conforms, report.to_text()
+    whole = validator.validate_store(intake.store)
+    assert whole.counts["Violation"] == 0, whole.to_text()
+    root = tmp_path / "project"
+    for folder in ("ontology", "authority", "seeds", "mappings", "shapes"):
+        shutil.copytree(project.root / folder, root / folder)
+    shutil.copytree(intake.accepted_dir, root / "accepted")
+    rebuilt = build(Project(root))
+    assert BASE + "graph/inferred/stated-day-inferred-year" in {str(g.identifier) for g in rebuilt.dataset.graphs()}
+    assert rebuilt.accepted == ["stated-day-inferred-year"]  # what `kg build` counts among its sources
+
+
+def test_two_inferred_start_dates_are_still_counted(intake):
+    """Counting stated and inferred values apart still counts each: an inferred graph giving a
+    meeting two start dates breaks the source shape."""
+    case = HERE / "cases" / "sources" / "stated-day-inferred-year"
+    mapping = (case / "mapping.yaml").read_text().replace('startDate: "2024-09-04"',
+                                                           'startDate: ["2024-09-04", "2023-09-04"]')
+    from kg.validation.intake import from_mapping
+
+    candidate = from_mapping(mapping, (case / "text.txt").read_text(), source_id="two-inferred",
+                             vocabulary=intake.vocabulary, known=intake.known())
+    report = intake.check(candidate)
+    start = [f for f in report.findings if f.severity == "Violation" and f.path and f.path.endswith("#startDate")]
+    assert start and any("Stated and inferred values are counted apart" in m for f in start for m in f.messages)
+
+
+def test_intake_runs_the_builds_checks_before_writing(intake):
+    """What broke: a meeting typed by a fact but never labelled was accepted, and every later
+    ``kg build`` failed with "unlabelled-entity-violation returned 1 rows", naming nothing."""
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "unlabelled-meeting", intake)
+    before = quads(intake.store)
+    with pytest.raises(Rejected) as caught:
+        intake.add(candidate, override_reason="an override cannot make the build pass")
+    message = caught.value.message
+    assert "meeting/rats-expert-group/unlabelled" in message and "unlabelled-meeting" in message
+    assert "kg build" in message
+    assert quads(intake.store) == before
+    assert not intake.accepted_dir.exists() or not any(intake.accepted_dir.iterdir())
+
+
+def test_the_refusal_names_the_override_flags(intake):
+    candidate = read_files_with_id(HERE / "cases" / "sources" / "conference-8-in-2023", intake)
+    with pytest.raises(Rejected) as caught:
+        intake.add(candidate)
+    assert "--accept-violations --reason" in caught.value.message
+
+
+def test_reports_show_the_evidence_of_inferred_values(intake, validator):
+    """What broke: a finding on an inferred value of an accepted source showed ``[0:0]: “”``
+    (and the whole-graph report no statement at all)."""
+    from kg.validation.intake import from_mapping
+
+    intake.add(read_files_with_id(HERE / "cases" / "sources" / "stated-day-inferred-year", intake))
+    text = "The Council of the SCO RATS met in Astana on 5 September 2024."
+    mapping = f"""
+source: {{language: en}}
+facts:
+  - subject: meeting/rats-council/2024-09
+    quote: {text}
+    a: CouncilMeeting
+    startDate: "2024-09-05"
+"""
+    candidate = from_mapping(mapping, text, source_id="fifth-of-september", vocabulary=intake.vocabulary,
+                             known=intake.known())
+    for report in (intake.check(candidate), None):
+        if report is None:
+            intake.add(candidate, override_reason="test: both sides kept")
+            report = validator.validate_store(intake.store)
+        [finding] = [f for f in report.findings if f.shape.endswith("#OneDateRangePerMeeting")]
+        statements = [s for v in finding.values if v.value == "2024-09-04" for s in v.statements]
+        assert {s.quote for s in statements} == {"On 4 September", "Astana, 2024: the meeting closed the year"}
+        assert all(s.inferred and s.end > s.start and "places it in 2024" in s.derivation for s in statements)
+        as_json = json.dumps(report.to_dict())
+        assert '"inferred": true' in as_json and "places it in 2024" in as_json
+        assert "inferred from: \u201c" in report.to_text() and "derivation: The text dates" in report.to_text()
+        assert "inferred</span> from" in report.render("html")
+
+
+def test_a_different_name_still_warns(intake):
+    """Transliteration and case forms are known; a name that is not the person's still warns."""
+    from kg.validation.intake import from_mapping
+
+    case = HERE / "cases" / "sources" / "cyrillic-spellings"
+    text = (case / "text.txt").read_text().replace("Руслан Мирзаев", "Руслан Петров")
+    mapping = (case / "mapping.yaml").read_text().replace("Руслан Мирзаев", "Руслан Петров")
+    candidate = from_mapping(mapping, text, source_id="other-name", vocabulary=intake.vocabulary, known=intake.known())
+    report = intake.check(candidate)
+    flagged = [f for f in report.findings if f.severity == "Warning" and f.focus.endswith("/person/ruslan-mirzayev")]
+    assert flagged and any("Руслан Петров" in m for f in flagged for m in f.messages)
+    assert not [f for f in report.findings if f.focus.endswith("/person/rajinder-khanna")]
+
+
+def test_a_mapping_records_a_spelling_with_its_quote(intake):
+    case = HERE / "cases" / "sources" / "cyrillic-spellings"
+    candidate = read_files_with_id(case, intake)
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    person = URIRef(BASE + "person/rajinder-khanna")
+    assert (person, SKOS.altLabel, Literal("Раджиндером Ханной", lang="ru")) in candidate.stated
+    evidence = [e for e in candidate.stated.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate"),
+                                                     SKOS.altLabel)]
+    assert evidence
