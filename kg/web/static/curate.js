@@ -37,7 +37,7 @@
   }
   function say(element, message, kind) {
     element.textContent = message;
-    element.className = element.className.replace(/\b(error|ok|busy)\b/g, "").trim() + (kind ? " " + kind : "");
+    element.className = element.className.replace(/\b(error|ok|warn|busy)\b/g, "").trim() + (kind ? " " + kind : "");
   }
 
   // The HTML report, shown in a shadow root (its own styles stay inside); links to our IRIs open here.
@@ -86,7 +86,8 @@
   }
   function annotation(at, message, severity) {
     var line = Math.max(0, Math.min(at.line, editor.lineCount() - 1));
-    return {from: CodeMirror.Pos(line, 0), to: CodeMirror.Pos(line, editor.getLine(line).length),
+    var text = editor.getLine(line), start = text.length - text.replace(/^[\s-]+/, "").length;
+    return {from: CodeMirror.Pos(line, start), to: CodeMirror.Pos(line, text.length),
             message: message, severity: severity};
   }
   // The findings of a report that quote the submitted source, on the line of the mapping with that quote.
@@ -132,16 +133,22 @@
         var summary = doc.querySelector("p");
         checkStatus.setAttribute("data-state", "ok");
         checkStatus.removeAttribute("data-line");
-        say(checkStatus, "The engine reads the mapping. " + (summary ? summary.textContent.trim() : ""), "ok");
+        var counts = summary ? summary.textContent.trim() : "", violations = /^(\d+) violation/.exec(counts);
+        say(checkStatus, "The engine reads the mapping. " + counts, violations && +violations[1] ? "warn" : "ok");
         done(findingsOnLines(doc, id));
         return;
       }
-      var message = explain(res), at = res.status === 400 ? lineOf(res.json && res.json.error) : null;
+      var said = res.json && res.json.error, at = res.status === 400 ? lineOf(said) : null, message;
+      if (at) {  // "mapping of ID, line 16, fact 1: quote not found …" → "Line 16 — fact 1: quote not found …"
+        message = "Line " + (at.line + 1) + " — " + said.replace(/^mapping of .*?, line \d+(?:, column \d+)?[,:]\s*/, "");
+      } else {
+        message = res.status === 400 && said ? "The mapping engine refuses the mapping: " + said : explain(res);
+      }
       checkStatus.setAttribute("data-state", "error");
       if (at) checkStatus.setAttribute("data-line", String(at.line + 1)); else checkStatus.removeAttribute("data-line");
-      say(checkStatus, (at ? "Line " + (at.line + 1) + ": " : "") + message, "error");
-      showError(box, message);
-      done(at ? [annotation(at, res.json.error, "error")] : []);
+      say(checkStatus, message, "error");
+      showError(box, "No validation report until the engine reads the mapping and its text: see the message above.");
+      done(at ? [annotation(at, said, "error")] : []);
     });
   }
   var pending = null;
@@ -191,10 +198,11 @@
   $("submit").addEventListener("click", function () {
     var outcome = $("outcome"), token = $("token").value.trim(), id = idBox.value.trim(), button = this;
     var reason = $("override-reason").value.trim();
+    var missing = !token ? "Give the token: the server adds sources only for curators who have it." :
+        !id ? "Give the source an id (letters, digits, '.', '_' or '-'): it names the source in the graph." :
+        !textBox.value.trim() || !mapping().trim() ? "Give both the text and its mapping." : null;
+    if (missing) { outcome.setAttribute("data-outcome", "incomplete"); say(outcome, missing, "error"); return; }
     outcome.removeAttribute("data-outcome");
-    if (!token) { say(outcome, "Give the token: the server adds sources only for curators who have it.", "error"); return; }
-    if (!id) { say(outcome, "Give the source an id (letters, digits, '.', '_' or '-'): it names the source in the graph.", "error"); return; }
-    if (!textBox.value.trim() || !mapping().trim()) { say(outcome, "Give both the text and its mapping.", "error"); return; }
     var body = {id: id, mapping: mapping(), text: textBox.value};
     button.disabled = true;
     say(outcome, "Submitting…", "busy");
@@ -225,7 +233,7 @@
       outcome.setAttribute("data-outcome", "refused");
       var message = document.createElement("p");
       message.className = "error";
-      message.textContent = explain(res) + (res.status === 422 ? " Correct it, or give a reason to accept it anyway." : "");
+      message.textContent = explain(res);
       outcome.appendChild(message);
       if (res.status === 422) {  // the refusal's report, as HTML: the same check, as a dry run
         var box = document.createElement("div");
