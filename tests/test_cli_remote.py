@@ -35,7 +35,7 @@ def kg(*args: str, token: str | None = None) -> subprocess.CompletedProcess:
     if token:
         env["KG_API_TOKEN"] = token
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=600)
+                          check=False, timeout=600)
 
 
 def source_triples(url: str, source_id: str) -> int:

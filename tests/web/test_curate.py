@@ -88,7 +88,7 @@ def test_curation_page_has_every_control_and_no_form_that_could_put_the_token_in
         assert control in html, control
     assert re.search(r'<input type="password" id="token" autocomplete="off"', html)
     assert "<form" not in html.split("<main>", 1)[1], "a form could submit the token in a URL"
-    config = json.loads(re.search(r'<script id="curate-config" type="application/json">(.*?)</script>', html, re.S)[1])
+    config = json.loads(re.search(r'<script id="curate-config" type="application/json">(.*?)</script>', html, re.DOTALL)[1])
     assert config == {"draft": "/draft", "validate": "/validate", "sources": "/sources", "report": "/report",
                       "base": "https://w3id.org/sco-rats/", "delay": 600, "writable": False}
     languages = re.findall(r'<option value="(\w*)">', html)
@@ -182,7 +182,7 @@ def test_report_page_for_browsers(reader):
     html = page.get_data(as_text=True)
     assert "Validation report of the whole graph" in html and "<nav>" in html
     counts = reader.get("/report", headers={"Accept": "application/json"}).get_json()["counts"]
-    summary = re.search(r'<p id="report-summary"[^>]*>(.*?)</p>', html, re.S)[1]
+    summary = re.search(r'<p id="report-summary"[^>]*>(.*?)</p>', html, re.DOTALL)[1]
     assert f"{counts['Violation']} violation(s)" in summary and f"{counts['Warning']} warning(s)" in summary
     assert html.count('<section class="finding') == sum(counts.values())
     assert 'href="/person/ruslan-mirzayev"' in html, "our entities link to their pages here"
