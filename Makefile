@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The browser libraries of the workbench (YASGUI, Observable Plot, d3), at the versions
-# package-lock.json pins, from the npm registry, copied into the package (kg/web/static/vendor,
-# gitignored): the pages load them from this server, never from a CDN.
+# The browser libraries of the workbench (YASGUI, Observable Plot, d3, and CodeMirror 5 for the
+# curation page's mapping editor), at the versions package-lock.json pins, from the npm registry,
+# copied into the package (kg/web/static/vendor, gitignored) with their licences: the pages load
+# them from this server, never from a CDN.
 VENDOR := kg/web/static/vendor
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -27,6 +28,11 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@observablehq/plot/dist/plot.umd.min.js node_modules/d3/dist/d3.min.js $(VENDOR)/
 	cp node_modules/@observablehq/plot/LICENSE $(VENDOR)/plot.LICENSE
 	cp node_modules/d3/LICENSE $(VENDOR)/d3.LICENSE
+	mkdir -p $(VENDOR)/codemirror
+	cp node_modules/codemirror/lib/codemirror.js node_modules/codemirror/lib/codemirror.css \
+	   node_modules/codemirror/mode/yaml/yaml.js node_modules/codemirror/addon/lint/lint.js \
+	   node_modules/codemirror/addon/lint/lint.css $(VENDOR)/codemirror/
+	cp node_modules/codemirror/LICENSE $(VENDOR)/codemirror/LICENSE
 	node -e 'const p=require("./node_modules/@zazuko/yasgui/package.json"); console.log(p.name+" "+p.version+", "+p.license+" licence, "+p.homepage)' >$(VENDOR)/yasgui.LICENSE
 	touch $@
 

@@ -25,12 +25,13 @@ from kg.store.embedded import open_store
 from kg.store.executor import QueryExecutor
 from kg.store.remote import RemoteStore
 from kg.web import dataset, draft, exports, intake, named_queries, pages, queries, reconciliation, sparql
-from kg.web import pictures, search, workbench  # the workbench: editor, pictures, search
+from kg.web import curate, pictures, search, workbench  # the workbench: editor, pictures, search, curation
 from kg.web.answers import QueryAnswers, QueryFront, keep_for_the_front
 from kg.web.cache import AnswerCache
 from kg.web.common import RateLimiter, access_log
 
-BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, draft, workbench, pictures, search)
+BLUEPRINTS = (pages, sparql, dataset, queries, intake, reconciliation, exports, draft, workbench, pictures, search,
+              curate)
 
 # Paths a page of another origin may read (CORS): everything but the write routes' tokens.
 CORS_PATHS = (r"/(sparql|queries.*|\.well-known/void|rdf-graphs|dumps/.*|openapi\.json|ontology|validate|reconcile.*|search|\.well-known/sparql-examples)",

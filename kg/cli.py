@@ -22,10 +22,10 @@ from kg.build import build
 from kg.errors import BadRequest
 from kg.store.remote import is_url
 from kg.store import updates as update_log
-from kg.store.embedded import (FORMATS, SUFFIXES, default_store_location, dump, load_graphs, named_quads, open_store,
-                      open_writable, refresh_default_graph, replace_store)
+from kg.store.embedded import (FORMATS, SUFFIXES, StoreInUse, default_store_location, dump, load_graphs, named_quads,
+                               open_store, open_writable, refresh_default_graph, replace_store)
 from kg.namespaces import PREFIXES
-from kg.cli_common import EXIT_CHECK_FAILED, EXIT_OK, reports_errors, store_option
+from kg.cli_common import EXIT_CHECK_FAILED, EXIT_OK, read_token, reports_errors, store_option, token_options
 
 @click.group()
 @click.version_option(package_name="sco-rats-kg")
@@ -226,14 +226,34 @@ def validate_command(sources, format_, store_path, root):
 @report_format_option
 @store_option
 @root_option
+@token_options
 @reports_errors
-def add_source_command(files, accept_violations, reason, format_, store_path, root):
-    """Validate a new source and add it to the graph, all of it or nothing."""
+def add_source_command(files, accept_violations, reason, format_, store_path, root, token, token_file):
+    """Validate a new source and add it to the graph, all of it or nothing; while kg serve holds the
+    store, through that server (with its token), which serves the source at once."""
     from kg.validation.intake import Rejected, read_files
 
     if accept_violations and not (reason and reason.strip()):
         raise BadRequest("--accept-violations needs --reason: say why the contradiction is accepted")
-    intake = _intake(store_path, root)
+    location = store_path or default_store_location()
+    try:
+        intake = _intake(location, root)
+    except StoreInUse:
+        from kg.web.serve import running_server
+
+        server = None if is_url(location) else running_server(location)
+        if server is None:
+            raise
+    else:
+        server = None
+    if server is not None:  # one writer: the server that holds the store adds the source
+        from kg.cli_remote import add_through_server, no_token
+
+        token = read_token(token, token_file)
+        if not token:
+            raise no_token(location, server)
+        sys.exit(add_through_server(server, list(files), token=token, format_=format_,
+                                    override_reason=reason if accept_violations else None))
     candidate = read_files(list(files), vocabulary=intake.vocabulary, known=intake.known())
     try:
         report = intake.add(candidate, override_reason=reason if accept_violations else None)
@@ -315,11 +335,7 @@ def draft_command(text_file, language, output, root):
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", "--threads", "threads", default=8, show_default=True, type=int,
               help="Worker threads of the WSGI server (requests served at once).")
-@click.option("--token", envvar="KG_API_TOKEN", default=None,
-              help="Bearer token that allows POST /sources and /update (default: $KG_API_TOKEN; none: read-only). "
-                   "On the command line it is visible to every user in ps: prefer $KG_API_TOKEN or --token-file.")
-@click.option("--token-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Read the bearer token from this file (its first line).")
+@token_options
 @click.option("--accepted", "accepted_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where accepted sources are kept (default: the project's accepted/); /update records go in "
                    "updates/ beside it.")
@@ -338,17 +354,7 @@ def serve_command(store_path, host, port, threads, token, token_file, accepted_d
     """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
     from kg.web.serve import serve
 
-    if token_file:
-        if token:
-            raise BadRequest("give the token once: --token-file or --token/$KG_API_TOKEN, not both")
-        lines = token_file.read_text(encoding="utf-8").splitlines()
-        token = lines[0].strip() if lines else ""
-        if not token:
-            raise BadRequest(f"{token_file}: the token file is empty")
-    elif token and click.get_current_context().get_parameter_source("token").name == "COMMANDLINE":
-        click.echo("warning: a token given with --token is visible to every user of this machine (ps); "
-                   "use $KG_API_TOKEN or --token-file", err=True)
-
+    token = read_token(token, token_file)  # none: read-only (POST /sources and /update refused)
     path = store_path or default_store_location()
     if not is_url(path) and not Path(path).exists():
         raise BadRequest(f"no store at {path}; run 'kg build' first")

@@ -32,7 +32,7 @@ REPORT_TYPES = {"application/json": "json", "text/html": "html", "text/plain": "
 _INTAKE_LOCK = threading.Lock()
 
 
-def _intake() -> Intake:
+def current_intake() -> Intake:
     """The intake for this app's store, made on first use (it loads the shapes)."""
     kg = state()
     if "intake" not in kg:
@@ -61,7 +61,7 @@ def repair_at_start(app) -> list[str]:
         staging = [f for f in accepted.iterdir() if f.name.startswith(".")]
         if not missing and not staging:
             return []
-        repaired = _intake().recovered
+        repaired = current_intake().recovered
         store_changed()
         return repaired
 
@@ -69,7 +69,7 @@ def repair_at_start(app) -> list[str]:
 @blueprint.route("/validate", methods=["POST"])
 def validate_source():
     """Check a submitted source against the graph without changing it (a dry run)."""
-    intake = _intake()
+    intake = current_intake()
     return _report_response(intake.check(_read_candidate(intake)), 200)
 
 
@@ -77,7 +77,7 @@ def validate_source():
 def add_source():
     """Validate a submitted source and, if nothing contradicts the graph, add all of it."""
     require_token()
-    intake = _intake()
+    intake = current_intake()
     candidate = _read_candidate(intake)
     reason = request.args.get("override_reason") or request.form.get("override_reason")
     with WRITE_LOCK:
@@ -95,7 +95,7 @@ def add_source():
 def list_sources():
     """List every source in the graph, and which of them came through intake."""
     result = named_queries.run(state()["store"], named_queries.get_query(state()["queries"], "sources"))
-    accepted = {r["id"]: r for r in _intake().accepted()}
+    accepted = {r["id"]: r for r in current_intake().accepted()}
     rows = []
     for solution in result:
         row = {v.value: (solution[v].value if solution[v] is not None else None) for v in result.variables}
@@ -112,7 +112,7 @@ def show_source(source_id: str):
     """Show one source: its metadata and, for an accepted source, its acceptance and report."""
     for row in list_sources().get_json():
         if row["id"] == source_id:
-            row["intake"] = _intake().record(source_id)
+            row["intake"] = current_intake().record(source_id)
             return jsonify(row)
     raise NotFound(f"no source {source_id!r}; GET /sources lists them")
 

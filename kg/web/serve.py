@@ -66,6 +66,7 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         return BodiesFirst(SandboxOnFirstRequest(app) if sandboxed else app, workers=threads,
                            max_bytes=int(app.config["MAX_CONTENT_LENGTH"]))
 
+    announced = announce(Path(store_location), host, port) if not is_url(store_location) else None
     server = MPServer("server:create_app", address=host, port=port, interface=Interfaces.WSGI, workers=1,
                       blocking_threads=threads * (1 + SPARE_THREADS), backpressure=max(BACKPRESSURE, threads),
                       log_access=False,
@@ -75,6 +76,61 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
         server.serve(target_loader=load_app, wrap_loader=False)
     finally:  # the worker has stopped: Granian joins it before returning
         shutil.rmtree(snapshots, ignore_errors=True)
+        if announced is not None:
+            withdraw(announced)
+
+
+def serve_file(store: Path) -> Path:
+    """Where a running ``kg serve`` says where it is: ``<store>.serve.json`` beside the store's folder.
+
+    ``kg add-source`` cannot open a store a server holds (one writer); it reads this file and sends
+    the source to the server instead (:mod:`kg.cli_remote`).
+    """
+    store = Path(store).resolve()
+    return store.parent / f"{store.name}.serve.json"
+
+
+def announce(store: Path, host: str, port: int) -> Path:
+    """Write the serve file (URL, pid, store), in one rename; return its path."""
+    reachable = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104 - a bind-all address
+    netloc = f"[{reachable}]:{port}" if ":" in reachable else f"{reachable}:{port}"
+    path = serve_file(store)
+    staged = path.with_name(path.name + f".{os.getpid()}")
+    staged.write_text(json.dumps({"url": f"http://{netloc}", "pid": os.getpid(), "store": str(Path(store).resolve())}),
+                      encoding="utf-8")
+    os.replace(staged, path)
+    return path
+
+
+def withdraw(path: Path) -> None:
+    """Remove the serve file if it is still this process's (another server may have started since)."""
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+def running_server(store: Path) -> dict | None:
+    """The ``{"url", "pid", "store"}`` of the ``kg serve`` that announced itself for ``store``, or None
+    when there is no serve file, or its process is gone (a server killed with -9 leaves its file)."""
+    try:
+        found = json.loads(serve_file(store).read_text(encoding="utf-8"))
+        pid, url = int(found["pid"]), str(found["url"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, another user's
+    try:
+        if b"serve" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None  # the pid was reused by another program
+    except OSError:
+        pass  # no /proc here, or not ours to read
+    return {**found, "pid": pid, "url": url}
 
 
 class BodiesFirst:
