@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from browser import SCREENSHOTS, Browser, missing
-from conftest import REMOTE_STORE, seeded_store
+from tests.conftest import REMOTE_STORE, seeded_store
 
 from kg.store.embedded import load_graphs, open_store
 
