@@ -10,6 +10,7 @@ plain data, and the hand-off to a worker is on the path of every query.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import select
@@ -79,25 +80,53 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
     except RuntimeError as exc:  # it parsed, and Oxigraph cannot run it (an unknown function): as the workers say
         raise QueryError(f"the query failed: {exc}") from None
-    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
-        if graph_mime is None:
-            raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
-        fmt = ox.RdfFormat.from_media_type(graph_mime)
-        triples = list(result)
-        if fmt.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
-            triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-        body = ox.serialize(triples, format=fmt, prefixes=PREFIXES) if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) \
-            else ox.serialize(triples, format=fmt)
-        mime = graph_mime
-    else:
-        if results_mime is None:
-            raise NotAcceptable("this query returns solutions, and the request accepts no SPARQL results format")
-        body = result.serialize(format=RESULTS_FORMATS[results_mime])
-        mime = results_mime
-    if len(body) > max_bytes:
-        raise ResultTooLarge(f"the result is {len(body):,} bytes, over this endpoint's limit of {max_bytes:,}; "
-                             "narrow the query or add a LIMIT")
+    out = _BoundedOutput(max_bytes)
+    try:
+        if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
+            if graph_mime is None:
+                raise NotAcceptable("this query returns a graph, and the request accepts no RDF format")
+            fmt = ox.RdfFormat.from_media_type(graph_mime)
+            triples = result
+            if fmt.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
+                triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
+            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+                ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
+            else:
+                ox.serialize(triples, out, format=fmt)
+            mime = graph_mime
+        else:
+            if results_mime is None:
+                raise NotAcceptable("this query returns solutions, and the request accepts no SPARQL results format")
+            result.serialize(out, format=RESULTS_FORMATS[results_mime])
+            mime = results_mime
+    except _Overflow:
+        raise ResultTooLarge(f"the result is over this endpoint's limit of {max_bytes:,} bytes (stopped as it "
+                             "passed it); narrow the query or add a LIMIT") from None
+    body = out.getvalue()
     return Answer(mime, body)
+
+
+class _Overflow(Exception):
+    """The answer being written passed the size limit."""
+
+
+class _BoundedOutput:
+    """Where an answer is serialised: it stops the serialiser as soon as the answer passes
+    ``limit`` bytes, so an answer over the limit is never built in full (nor its triples listed)."""
+
+    def __init__(self, limit: int):
+        self.limit, self._buffer = limit, io.BytesIO()
+
+    def write(self, chunk) -> int:
+        if self._buffer.tell() + len(chunk) > self.limit:
+            raise _Overflow
+        return self._buffer.write(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return self._buffer.getvalue()
 
 
 def prefixes_used(query: str) -> dict[str, str]:
