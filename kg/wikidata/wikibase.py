@@ -21,8 +21,10 @@ title                      P1476 (monolingual text)
 Participation              P710 on the meeting, qualifier P3831 object has role (the
                            role is the participant's, the statement's value)
 Membership                 P463 on the state, qualifiers P2868 subject has role (the
-                           state's role), P585 (as of)
-PostHolding                P39 on the person, qualifier P585 (as of)
+                           state's role), P585 (as of), P580 / P582 (start / end time);
+                           none while only planned, proposed, announced or expected
+PostHolding                P39 on the person, qualifiers P585 (as of), P580 / P582; none
+                           while only planned, proposed, announced or expected
 Statistic                  its own item: P31 statistic, P1114 quantity (the amount as the
                            source gives it, never bounds it does not state; "approximately"
                            as qualifier P1480 sourcing circumstances = Q5727902 circa, "more
@@ -202,14 +204,18 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
             roles = tuple(("P3831", item(r)) for r in sorted(graph.objects(s, RATS.role)))
             yield _Statement(item(meeting), "P710", item(o), roles)
     elif p == RATS.memberState:
+        if not _in_force(graph, s):
+            return
         for organisation in graph.objects(s, RATS.organisation):
             qualifiers = [("P2868", item(r)) for r in graph.objects(s, RATS.role)]
-            qualifiers += [("P585", _value(d)) for d in graph.objects(s, RATS.asOf)]
+            qualifiers += [("P585", _value(d)) for d in graph.objects(s, RATS.asOf)] + _period(graph, s)
             yield _Statement(item(o), "P463", item(organisation), tuple(sorted(qualifiers, key=str)))
     elif p == RATS.holder:
+        if not _in_force(graph, s):
+            return
         for post in graph.objects(s, RATS.post):
-            qualifiers = tuple(("P585", _value(d)) for d in sorted(graph.objects(s, RATS.asOf)))
-            yield _Statement(item(o), "P39", item(post), qualifiers)
+            qualifiers = [("P585", _value(d)) for d in sorted(graph.objects(s, RATS.asOf))] + _period(graph, s)
+            yield _Statement(item(o), "P39", item(post), tuple(sorted(qualifiers, key=str)))
     elif p == RATS.value:
         qualifier = graph.value(s, RATS.qualifier)
         circumstances = () if qualifier in (None, RATS.exactly) else \
@@ -221,6 +227,22 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
         yield _Statement(item(s), "P518", item(o))
     elif p == RATS.period and o.datatype == XSD.gYear:
         yield _Statement(item(s), "P585", _value(o))
+
+
+NOT_YET = frozenset({RATS.planned, RATS.proposed, RATS.announced, RATS.expected})
+"""Statuses of a membership or a post holding that a source expects, not one in force: Wikidata's
+"member of" (P463) and "position held" (P39) would state them as facts, so they are not exported."""
+
+
+def _in_force(graph: Graph, node) -> bool:
+    return not any(status in NOT_YET for status in graph.objects(node, RATS.status))
+
+
+def _period(graph: Graph, node) -> list[tuple]:
+    """The start time (P580) and end time (P582) a source gives a membership or a post holding."""
+    dated = [(pid, d) for prop, pid in ((RATS.startTime, "P580"), (RATS.endTime, "P582"))
+             for d in graph.objects(node, prop)]
+    return [(pid, _value(d)) for pid, d in dated if not (isinstance(d, Literal) and d.datatype == XSD.gMonthDay)]
 
 
 def _value(term):

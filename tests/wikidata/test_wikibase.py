@@ -184,3 +184,41 @@ def test_a_bad_curation_entry_is_refused(tmp_path):
     curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n  property: P580\n")
     with pytest.raises(BadRequest, match="entry 1: missing value, reason"):
         load_preferences(curation)
+
+
+EXPECTED_AND_DATED = """
+source: {language: en}
+facts:
+  - subject: membership/sco/mongolia/member-expected
+    quote: Mongolia is expected to join the SCO in 2024
+    a: Membership
+    memberState: state/mongolia
+    organisation: org/sco
+    role: member
+    status: expected
+    startTime: "2024"
+  - subject: membership/sco/india/member-2017
+    quote: India was admitted as a full member in 2017
+    a: Membership
+    memberState: state/india
+    organisation: org/sco
+    role: member
+    startTime: "2017"
+"""
+
+
+def test_a_membership_only_expected_is_not_exported_and_a_start_time_is_a_qualifier(built, vocabulary):
+    """Wikidata's "member of" states a fact: an expected membership is not one; P580 dates one that is."""
+    text = "Mongolia is expected to join the SCO in 2024. India was admitted as a full member in 2017."
+    known = set(built.dataset.graph(AUTHORITY_GRAPH).subjects())
+    extra = from_mapping(EXPECTED_AND_DATED, text, source_id="memberships", vocabulary=vocabulary, known=known).stated
+    view = wikibase_graph([m.stated for m in built.sources] + [extra], built.dataset.graph(AUTHORITY_GRAPH),
+                          built.dataset.graph(ONTOLOGY_GRAPH))
+    quoted = {str(view.value(r, PR.P1683)) for s in view.subjects(WIKIBASE.rank, None)
+              for r in view.objects(s, PROV.wasDerivedFrom)}
+    assert "Mongolia is expected to join the SCO in 2024" not in quoted
+    (india,) = [s for s in statements(view, KGWD["state-india"], "P463")
+                if "India was admitted as a full member in 2017" in
+                {str(view.value(r, PR.P1683)) for r in view.objects(s, PROV.wasDerivedFrom)}]
+    start = view.value(india, URIRef("http://www.wikidata.org/prop/qualifier/P580"))
+    assert start is not None and "2017" in str(start)
