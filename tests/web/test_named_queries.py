@@ -189,6 +189,9 @@ def test_state_roles_timeline_for_belarus(store):
         ("member", "2024-07-23", "2024-07-23", "sco", "2024-newsaz-cooperation-counterterrorism-2024"),
         # "Mongolia and Belarus are willing to join ..." on a page dated September 8, 2024
         ("prospective member", "2024-09-08", "2024-09-08", "sco", "004_19d1a5506ceb2ba2"),
+        # "Belarus and Mongolia will join SCO in 2024": a membership the text expects (status
+        # expected, startTime 2024); the timeline dates steps by rats:asOf only, so no date
+        ("member", None, "~", "sco", "2023-silkway-40th-council-belarus-mongolia"),
         # "Afghanistan, Belarus, Iran and Mongolia are the SCO observer countries" ("June 21", no year)
         ("observer", "--06-21", "~", "sco", "2017-trend-sysoev-xiamen-2017-announced"),
         # "на этом совете в первый раз участвует Белоруссия" (no date, no year)
