@@ -111,7 +111,7 @@ def test_evidence_read_is_fixed_or_unknown(pattern, expected):
 def test_the_consistency_shapes_read_the_evidence_of_a_few_statements(engines):
     """What a new source's neighbourhood reads of the evidence (``kg.validation.validate.neighbourhood``)."""
     assert sorted(p.split("#")[-1] for p in engines["oxigraph"].evidence_of) == \
-        ["endDate", "participant", "startDate", "status", "value"]
+        ["endDate", "location", "participant", "startDate", "status", "value"]
 
 
 def test_join_keys_are_read_from_the_queries(engines):

@@ -74,6 +74,8 @@ def test_meetings_list_each_conference_and_the_council_meeting_as_stated(store):
         ("20", None, None, "Tashkent"),
         ("1", "2015-10-14", "2015-10-14", "Xiamen"),
         ("1", None, None, "Xiamen"),
+        # eurasia.expert: "the 15th meeting of the prosecutors general ... in St Petersburg", undated
+        ("15", None, None, "Saint Petersburg"),
     }
 
 
