@@ -23,7 +23,8 @@ DERIVED_CASES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "pyshacl"])
+# pyshacl, the reference implementation, takes tens of seconds here: its half runs in make test-slow
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("pyshacl", marks=pytest.mark.slow)])
 def results(request, project):
     validator = Validator.from_folders(project.ontology, project.shapes, engine=request.param)
     return validator.check_consistency(Graph().parse(HERE / "cases" / "shapes" / "consistency.ttl"))

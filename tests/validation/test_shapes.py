@@ -84,7 +84,8 @@ CONSISTENCY_CASES = [
 ]
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "pyshacl"])
+# pyshacl, the reference implementation, takes tens of seconds here: its half runs in make test-slow
+@pytest.fixture(scope="module", params=["oxigraph", pytest.param("pyshacl", marks=pytest.mark.slow)])
 def consistency_results(request, project):
     from kg.validation.validate import Validator
 
