@@ -69,7 +69,9 @@ reliability: $(STAMP)
 	KG_RELIABILITY=1 timeout 1200 $(BIN)/python -m pytest -p no:cacheprovider tests/reliability
 
 # The same suite against an Oxigraph server (from PyPI, in the test extra) on loopback,
-# started here on a free port with an empty in-memory store, and stopped afterwards.
+# started here on a free port with an empty in-memory store, and stopped afterwards: the quick
+# tests, and of the slow ones those of the remote store itself (the others, mostly pyshacl
+# against the compiled shapes and the benchmark, run once, in make test-slow, to keep CI in time).
 test-remote: $(STAMP) vendor clients
 	@set -e; dir=$$(mktemp -d); \
 	port=$$($(BIN)/python -c 'from kg.bench.server_process import free_port; print(free_port())'); \
@@ -78,7 +80,8 @@ test-remote: $(STAMP) vendor clients
 	url=http://127.0.0.1:$$port/query; \
 	for i in $$(seq 1 100); do $(BIN)/python -c "import urllib.request as u; u.urlopen('$$url?query=ASK%7B%7D')" 2>/dev/null && break; sleep 0.1; done; \
 	echo "testing against the Oxigraph server at $$url"; \
-	KG_TEST_STORE=$$url $(BIN)/python -m pytest
+	KG_TEST_STORE=$$url $(BIN)/python -m pytest -m "not slow"; \
+	KG_TEST_STORE=$$url $(BIN)/python -m pytest -m slow tests/store/test_remote.py
 
 # The W3C SPARQL 1.1 test suites through `kg serve` over HTTP and in-process on pyoxigraph, one table
 # per folder (kg/bench/conformance.py). The suite: W3C_TESTS=..., else $$KG_W3C_TESTS, else
