@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build serve test test-slow test-remote clients reliability clean conformance vendor
+.PHONY: install build serve test test-slow test-reference test-remote clients reliability clean conformance vendor
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,10 +58,16 @@ serve: build vendor
 # own) are left out here and run by `make test-slow`; CI runs both.
 test: $(STAMP) vendor clients
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not reference"
 
 test-slow: $(STAMP) vendor clients
 	$(BIN)/python -m pytest -m slow
+
+# The compiled consistency shapes against pyshacl, the reference implementation, over the whole
+# graph with each invented source: minutes per test, so not in CI's time; run it after a change
+# of shapes/ or kg/validation/native_shacl.py.
+test-reference: $(STAMP)
+	$(BIN)/python -m pytest -m reference
 
 # The reliability and security suite (tests/reliability, issue 24) including the cases that start
 # kg serve on loopback (its quick cases also run in make test); at most 20 minutes.
@@ -80,7 +86,7 @@ test-remote: $(STAMP) vendor clients
 	url=http://127.0.0.1:$$port/query; \
 	for i in $$(seq 1 100); do $(BIN)/python -c "import urllib.request as u; u.urlopen('$$url?query=ASK%7B%7D')" 2>/dev/null && break; sleep 0.1; done; \
 	echo "testing against the Oxigraph server at $$url"; \
-	KG_TEST_STORE=$$url $(BIN)/python -m pytest -m "not slow"; \
+	KG_TEST_STORE=$$url $(BIN)/python -m pytest -m "not slow and not reference"; \
 	KG_TEST_STORE=$$url $(BIN)/python -m pytest -m slow tests/store/test_remote.py
 
 # The W3C SPARQL 1.1 test suites through `kg serve` over HTTP and in-process on pyoxigraph, one table

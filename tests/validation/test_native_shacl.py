@@ -46,7 +46,7 @@ def test_every_consistency_shape_compiles(engines):
     assert len(constraints) == len(list(shapes.objects(None, SH.sparql)))
 
 
-@pytest.mark.slow
+@pytest.mark.reference
 def test_same_findings_on_the_seeds(engines, built):
     union = seed_union(built)
     native = findings(engines["oxigraph"].check_consistency(union))
@@ -54,7 +54,7 @@ def test_same_findings_on_the_seeds(engines, built):
     assert native == reference and len(native) >= 5
 
 
-@pytest.mark.slow
+@pytest.mark.reference
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_same_findings_with_each_invented_source(engines, built, store, vocabulary, case):
     known = set(read_graphs(store, [str(AUTHORITY_GRAPH)]).subjects())
