@@ -26,7 +26,7 @@ from kg.store.embedded import load_graphs, open_store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CLEAN_SEED = "2014-interfax-24th-council-tashkent"  # its draft contradicts nothing in the graph
-CONTRADICTING_SEED = "2023-silkway-40th-council-belarus-mongolia"  # its draft gives the 40th Council two edition numbers
+CONTRADICTING_SEED = "2023-silkway-40th-council-belarus-mongolia"  # in the graph already: its upload is a 409
 TOKEN = "browser-curator-token"
 pytestmark = pytest.mark.slow  # a kg serve of their own, with a token (test_browser.py's live_server has none)
 
@@ -203,11 +203,16 @@ def test_upload_a_text_and_be_told_what_went_wrong(browser, site):
     paste(browser, "#source-id", "curated-silkway-copy")
     checked(browser, "ok")
     assert "violation(s)" in report_text(browser)
+    # a copy under another id agrees with the graph: the curator makes it say "41st" where the
+    # text and the graph say 40th, a contradiction the report must name
+    browser.js("var e = window.curation.editor; e.setValue(e.getValue().replace(\"editionNumber: '40'\", "
+               "\"editionNumber: '41'\"))")
+    checked(browser, "ok")
     outcome, text = submit(browser, TOKEN)
     assert outcome == "refused" and "contradicts the graph" in text and "HTTP 422" in text
     browser.wait("var r = document.querySelector('#outcome .report'); return r && r.shadowRoot && "
                  "r.shadowRoot.textContent.indexOf('Violation') >= 0", what="the refusal's report")
-    assert "two edition numbers" in report_text(browser, "#outcome .report")
+    assert "more than one edition number" in report_text(browser, "#outcome .report")
     lines = browser.js("var e = window.curation.editor, n = []; for (var i = 0; i < e.lineCount(); i++) { "
                        "var g = e.lineInfo(i).gutterMarkers; if (g && g['CodeMirror-lint-markers']) n.push(i); } return n")
     assert lines, "the report's findings on the source's quotes are marked on their lines"
