@@ -22,7 +22,7 @@ import click
 
 from kg.cli_common import EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_OK
 from kg.errors import BadRequest
-from kg.validation.intake import MEDIA_TYPES, RDF_FORMATS
+from kg.validation.intake import MEDIA_TYPES, RDF_FORMATS, choose_files
 
 TIMEOUT = 600.0
 """Seconds to wait for the server's answer (it validates the source against the graph first)."""
@@ -30,25 +30,13 @@ _RDF_MEDIA_TYPES = {format_: mime for mime, format_ in MEDIA_TYPES.items()}
 
 
 def request_body(paths: list[Path]) -> tuple[bytes, str]:
-    """The body of ``POST /sources`` for the files ``kg add-source`` was given (the same choice as
-    :func:`kg.validation.intake.read_files`): a mapping and its text as JSON, or one RDF file as itself."""
-    paths = [Path(p) for p in paths]
-    for path in paths:
-        if not path.is_file():
-            raise BadRequest(f"{path}: no such file")
-    mappings = [p for p in paths if p.suffix in (".yaml", ".yml")]
-    texts = [p for p in paths if p.suffix == ".txt"]
-    rdf = [p for p in paths if p.suffix in RDF_FORMATS]
-    if len(rdf) == 1 and len(paths) == 1:
-        return rdf[0].read_bytes(), _RDF_MEDIA_TYPES[RDF_FORMATS[rdf[0].suffix]]
-    if len(mappings) == 1 and not texts and len(paths) == 1:
-        sibling = mappings[0].with_suffix(".txt")
-        texts = [sibling] if sibling.exists() else []
-    if len(mappings) == 1 and len(texts) == 1 and len(paths) <= 2:
-        body = {"id": texts[0].stem, "mapping": mappings[0].read_text(encoding="utf-8"),
-                "text": texts[0].read_text(encoding="utf-8")}
-        return json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
-    raise BadRequest("give a mapping (.yaml) and its text (.txt), or one RDF file (.ttl, .jsonld, .nt, .rdf)")
+    """The body of ``POST /sources`` for the files ``kg add-source`` was given (chosen as
+    :func:`kg.validation.intake.choose_files` chooses): a mapping and its text as JSON, or one RDF file as itself."""
+    first, text = choose_files(paths)
+    if text is None:
+        return first.read_bytes(), _RDF_MEDIA_TYPES[RDF_FORMATS[first.suffix]]
+    body = {"id": text.stem, "mapping": first.read_text(encoding="utf-8"), "text": text.read_text(encoding="utf-8")}
+    return json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json"
 
 
 def no_token(store, server: dict) -> BadRequest:

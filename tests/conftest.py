@@ -8,6 +8,7 @@ back afterwards, so the session-wide store stays what its readers expect.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -111,12 +112,12 @@ def runner():
     return CliRunner()
 
 
-@pytest.fixture(scope="session")
-def live_server(built, tmp_path_factory):
-    """``kg serve`` itself, in its own process, on the seed build saved to disk; yields its root URL."""
+@contextlib.contextmanager
+def serving(built, directory: Path, options: list[str] = ()):
+    """``kg serve`` itself, in its own process, on the seed build (saved to disk, or the remote
+    store refilled); yields the server."""
     from kg.bench.server_process import ServerProcess
 
-    directory = tmp_path_factory.mktemp("served")
     if REMOTE_STORE:
         seeded_store(built)
         location = REMOTE_STORE
@@ -126,5 +127,12 @@ def live_server(built, tmp_path_factory):
         load_graphs(store, built.dataset.graphs())
         store.flush()
         del store  # closed: the server opens it
-    with ServerProcess(location, ["--rate-limit", "0"], log=directory / "serve.log") as server:
+    with ServerProcess(location, ["--rate-limit", "0", *options], log=directory / "serve.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def live_server(built, tmp_path_factory):
+    """``kg serve`` on the seed build; yields its root URL."""
+    with serving(built, tmp_path_factory.mktemp("served")) as server:
         yield server.url

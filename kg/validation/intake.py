@@ -173,8 +173,10 @@ def from_rdf(data: str, *, format_: str, name: str, vocabulary: Vocabulary, know
                      Graph(identifier=AUTHORITY_GRAPH), {"source" + _suffix(format_): data})
 
 
-def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Candidate:
-    """Read a candidate from files: a mapping and its text, or one RDF file."""
+def choose_files(paths: list[Path]) -> tuple[Path, None] | tuple[Path, Path]:
+    """Which files make the candidate: ``(rdf_file, None)`` or ``(mapping, text)``; a lone
+    mapping takes the ``.txt`` beside it. Both ``kg add-source`` paths (offline and through a
+    running server) choose the same way."""
     paths = [Path(p) for p in paths]
     for path in paths:
         if not path.is_file():
@@ -183,15 +185,23 @@ def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Cand
     texts = [p for p in paths if p.suffix == ".txt"]
     rdf = [p for p in paths if p.suffix in RDF_FORMATS]
     if len(rdf) == 1 and len(paths) == 1:
-        return from_rdf(rdf[0].read_text(encoding="utf-8"), format_=RDF_FORMATS[rdf[0].suffix], name=str(rdf[0]),
-                        vocabulary=vocabulary, known=known)
+        return rdf[0], None
     if len(mappings) == 1 and not texts and len(paths) == 1:
         sibling = mappings[0].with_suffix(".txt")
         texts = [sibling] if sibling.exists() else []
     if len(mappings) == 1 and len(texts) == 1 and len(paths) <= 2:
-        return from_mapping(mappings[0].read_text(encoding="utf-8"), texts[0].read_text(encoding="utf-8"),
-                            source_id=texts[0].stem, vocabulary=vocabulary, known=known, name=str(mappings[0]))
+        return mappings[0], texts[0]
     raise BadRequest("give a mapping (.yaml) and its text (.txt), or one RDF file (.ttl, .jsonld, .nt, .rdf)")
+
+
+def read_files(paths: list[Path], *, vocabulary: Vocabulary, known: set) -> Candidate:
+    """Read a candidate from files: a mapping and its text, or one RDF file."""
+    first, text = choose_files(paths)
+    if text is None:
+        return from_rdf(first.read_text(encoding="utf-8"), format_=RDF_FORMATS[first.suffix], name=str(first),
+                        vocabulary=vocabulary, known=known)
+    return from_mapping(first.read_text(encoding="utf-8"), text.read_text(encoding="utf-8"),
+                        source_id=text.stem, vocabulary=vocabulary, known=known, name=str(first))
 
 
 class DerivedView(Protocol):

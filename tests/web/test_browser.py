@@ -10,28 +10,14 @@ under CI (``CI`` set), where ``.ci/run`` installs them: a missing browser never 
 
 from __future__ import annotations
 
-import os
 from urllib.parse import quote
 
 import pytest
-from browser import Browser, missing
 
 CONSTRUCT = """PREFIX rats: <https://w3id.org/sco-rats/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 CONSTRUCT { ?m skos:prefLabel ?label } WHERE { ?m a rats:CouncilMeeting ; skos:prefLabel ?label
   FILTER(?m = <https://w3id.org/sco-rats/meeting/rats-council/40>) }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    why = missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser tests must run in CI: {why}")
-        pytest.skip(why)
-    chromium = Browser()
-    yield chromium
-    chromium.close()
 
 
 @pytest.fixture

@@ -13,16 +13,14 @@ under CI (``CI`` set), as ``test_browser.py``'s do.
 from __future__ import annotations
 
 import json
-import os
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import SCREENSHOTS, Browser, missing
-from tests.conftest import REMOTE_STORE, seeded_store
+from browser import SCREENSHOTS
 
-from kg.store.embedded import load_graphs, open_store
+from tests.conftest import REMOTE_STORE, seeded_store, serving
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CLEAN_SEED = "2014-interfax-24th-council-tashkent"  # its draft contradicts nothing in the graph
@@ -32,36 +30,12 @@ pytestmark = pytest.mark.slow  # a kg serve of their own, with a token (test_bro
 
 
 @pytest.fixture(scope="module")
-def browser():
-    why = missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser tests must run in CI: {why}")
-        pytest.skip(why)
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-
-
-@pytest.fixture(scope="module")
 def curated_server(built, tmp_path_factory):
     """``kg serve`` with a token, in its own process, on a copy of the seed build; yields its root URL."""
-    from kg.bench.server_process import ServerProcess
-
     directory = tmp_path_factory.mktemp("curated")
     token_file = directory / "token"
     token_file.write_text(TOKEN + "\n", encoding="utf-8")
-    if REMOTE_STORE:
-        seeded_store(built)
-        location = REMOTE_STORE
-    else:
-        location = directory / "store"
-        store = open_store(location)
-        load_graphs(store, built.dataset.graphs())
-        store.flush()
-        del store  # closed: the server opens it
-    with ServerProcess(location, ["--rate-limit", "0", "--token-file", str(token_file)],
-                       log=directory / "serve.log") as server:
+    with serving(built, directory, ["--token-file", str(token_file)]) as server:
         yield server.url
     if REMOTE_STORE:
         seeded_store(built)  # the sources added here out again
@@ -213,8 +187,11 @@ def test_upload_a_text_and_be_told_what_went_wrong(browser, site):
     browser.wait("var r = document.querySelector('#outcome .report'); return r && r.shadowRoot && "
                  "r.shadowRoot.textContent.indexOf('Violation') >= 0", what="the refusal's report")
     assert "more than one edition number" in report_text(browser, "#outcome .report")
-    lines = browser.js("var e = window.curation.editor, n = []; for (var i = 0; i < e.lineCount(); i++) { "
-                       "var g = e.lineInfo(i).gutterMarkers; if (g && g['CodeMirror-lint-markers']) n.push(i); } return n")
+    marked = ("var e = window.curation.editor, n = []; for (var i = 0; i < e.lineCount(); i++) { "
+              "var g = e.lineInfo(i).gutterMarkers; if (g && g['CodeMirror-lint-markers']) n.push(i); } return n")
+    # the check of the edited mapping (as the curator types) may still be on its way: wait for its marks
+    browser.wait(marked.replace("return n", "return n.length > 0"), what="the findings marked on their lines")
+    lines = browser.js(marked)
     assert lines, "the report's findings on the source's quotes are marked on their lines"
     browser.screenshot("curate-refused")
 
