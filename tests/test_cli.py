@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
 from kg.cli import cli
-from kg.web.common import BufferedLogHandler
 from kg.store.embedded import load_graphs, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -192,25 +190,6 @@ def test_serve_leaves_no_snapshot_behind(built, tmp_path, monkeypatch):
         server.wait_for_log("queries are answered from memory", timeout=120)  # its checkpoint is gone once loaded
         assert [p.name for p in temp.glob("kg-serve-*/kg-snapshots-*/*")] == ["snapshot-0"]
     assert [p.name for p in temp.iterdir() if p.name.startswith("kg-")] == []
-
-
-def test_serve_log_is_buffered_but_never_lost(capfd):
-    """kg serve's log lines wait in a buffer; a warning, the timer and close write them out."""
-    handler = BufferedLogHandler(interval=3600)
-    logger = logging.getLogger("kg.test-buffered")
-    logger.addHandler(handler)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        logger.info("first answer")
-        assert "first answer" not in capfd.readouterr().err
-        logger.warning("something is wrong")
-        assert capfd.readouterr().err.splitlines() == ["first answer", "something is wrong"]
-        logger.info("last answer")
-        handler.close()
-        assert capfd.readouterr().err.splitlines() == ["last answer"]
-    finally:
-        logger.removeHandler(handler)
 
 
 def test_an_ad_hoc_query_file_needs_no_header(runner, built_store, tmp_path):

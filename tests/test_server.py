@@ -1,233 +1,31 @@
-"""The first-cut HTTP interface, through the Flask test client (no socket)."""
+"""The app factory (server.py): configuration, the store, the blueprints, the error handlers,
+CORS and the request size limit, through the Flask test client (no socket). Each blueprint's
+routes are tested in ``tests/web/test_<blueprint>.py``."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pytest
 
-BASE = "https://w3id.org/sco-rats/"
-ASK = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
-SELECT = "SELECT ?m WHERE { ?m a <https://w3id.org/sco-rats/ontology#ScientificPracticalConference> }"
-
-
-def test_get_query_returns_sparql_json(client):
-    response = client.get("/sparql", query_string={"query": SELECT})
-    assert response.status_code == 200
-    assert response.mimetype == "application/sparql-results+json"
-    assert len(response.get_json()["results"]["bindings"]) >= 4
-    assert "Accept" in response.headers["Vary"]
-
-
-def test_post_form_and_direct_body(client):
-    form = client.post("/sparql", data={"query": ASK})
-    direct = client.post("/sparql", data=ASK, content_type="application/sparql-query")
-    assert form.get_json() == direct.get_json() == {"head": {}, "boolean": True}
-
 
 @pytest.mark.parametrize(
-    "accept, mimetype",
-    [
-        ("application/sparql-results+xml", "application/sparql-results+xml"),
-        ("text/csv", "text/csv"),
-        ("text/tab-separated-values", "text/tab-separated-values"),
-        ("text/csv;q=0.5, application/sparql-results+json", "application/sparql-results+json"),
-        ("*/*", "application/sparql-results+json"),
-    ],
+    "path, status",
+    [("/sparql?query=SELECT", 400), ("/queries/nope", 404), ("/no/such/page", 404), ("/queries/evidence", 400)],
 )
-def test_content_negotiation(client, accept, mimetype):
-    response = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept})
-    assert response.status_code == 200 and response.mimetype == mimetype
-
-
-def test_construct_returns_turtle(client):
-    response = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s a ?o } LIMIT 3"},
-                          headers={"Accept": "text/turtle"})
-    assert response.status_code == 200 and response.mimetype == "text/turtle"
-
-
-@pytest.mark.parametrize(
-    "request_kwargs, status, message",
-    [
-        ({"query_string": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "line 1, column"),
-        ({"query_string": {"query": "  "}}, 400, "exactly one 'query'"),
-        ({"query_string": [("query", ASK), ("query", ASK)]}, 400, "exactly one 'query'"),
-        ({"query_string": {"query": SELECT}, "headers": {"Accept": "image/png"}}, 406, "accepts no"),
-    ],
-)
-def test_get_errors(client, request_kwargs, status, message):
-    response = client.get("/sparql", **request_kwargs)
+def test_error_shape(client, path, status):
+    response = client.get(path)
+    body = response.get_json()
     assert response.status_code == status
-    assert message in response.get_json()["error"]
+    assert set(body) - {"link"} == {"ok", "error", "status"}
+    assert body["ok"] is False and body["status"] == status and body["error"]
 
 
-@pytest.mark.parametrize("query, accept", [
-    (SELECT, "text/csv"), ("CONSTRUCT WHERE { ?s a ?o } LIMIT 3", "text/turtle"),
-    ("SELECT * WHERE { ?s ?p }", "application/sparql-results+json"), (SELECT, "image/png"),
-    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "*/*"),
-])
-def test_the_front_answers_a_get_query_as_flask_does(client, query, accept):
-    """Without an Origin, QueryFront answers GET /sparql itself; a browser's request (with an
-    Origin, so CORS applies) goes through Flask. Both give the same status, type and body."""
-    front = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
-                       headers={"Accept": accept})
-    flask = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
-                       headers={"Accept": accept, "Origin": "https://yasgui.example"})
-    assert "Access-Control-Allow-Origin" not in front.headers and "Access-Control-Allow-Origin" in flask.headers
-    assert (front.status_code, front.content_type, front.data) == (flask.status_code, flask.content_type, flask.data)
-    if front.status_code == 200:
-        assert front.headers["Vary"] == "Accept" and front.headers["X-Cache"] in ("hit", "miss")
-    else:
-        assert front.get_json()["status"] == front.status_code
+def test_cors_on_reads(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://yasgui.example")
+    preflight = client.options("/sparql", headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
-def test_the_front_logs_each_answer(client, caplog):
-    with caplog.at_level("INFO", logger="kg.access"):
-        client.get("/sparql", query_string={"query": ASK})
-    line = json.loads(caplog.records[-1].getMessage())
-    assert line["path"] == "/sparql" and line["status"] == 200 and line["bytes"] > 0
-
-
-def test_unsupported_body_type_is_415(client):
-    response = client.post("/sparql", data="{}", content_type="application/json")
-    assert response.status_code == 415
-
-
-def test_method_not_allowed_is_405(client):
-    assert client.put("/sparql").status_code == 405
-
-
-def test_named_query_list(client):
-    names = {q["name"] for q in client.get("/queries").get_json()}
-    assert {"meetings", "participants", "people", "statistics", "memberships", "sources", "evidence"} <= names
-
-
-def test_named_query_with_parameter_in_csv(client):
-    response = client.get("/queries/participants", query_string={"meeting": BASE + "meeting/rats-council/40",
-                                                                  "format": "csv"})
-    assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert len({r["participant"] for r in rows if "/state/" in r["participant"]}) == 11
-
-
-def test_named_query_errors(client):
-    assert client.get("/queries/nope").status_code == 404
-    missing = client.get("/queries/evidence")
-    assert missing.status_code == 400 and "subject" in missing.get_json()["error"]
-
-
-def test_health(client):
-    body = client.get("/health").get_json()
-    assert body["ok"] is True and body["quads"] > 10000
-
-
-# ---------------------------------------------------------------- validation and intake
-
-CASES = __import__("pathlib").Path(__file__).resolve().parent / "cases" / "sources"
-
-
-def submission(case: str, source_id: str | None = None) -> dict:
-    return {"id": source_id or case, "mapping": (CASES / case / "mapping.yaml").read_text(),
-            "text": (CASES / case / "text.txt").read_text()}
-
-
-@pytest.fixture
-def writer(writable_store, tmp_path):
-    from server import create_app
-
-    app = create_app(writable_store, {"TESTING": True, "API_TOKEN": "s3cret", "ACCEPTED_DIR": str(tmp_path / "accepted")})
-    return app.test_client()
-
-
-AUTH = {"Authorization": "Bearer s3cret"}
-
-
-def count(client) -> int:
-    return client.get("/health").get_json()["quads"]
-
-
-def test_dry_run_names_both_sides_and_changes_nothing(writer):
-    before = count(writer)
-    response = writer.post("/validate", json=submission("conference-8-in-2023"))
-    assert response.status_code == 200
-    report = response.get_json()
-    assert report["conforms"] is False
-    clash = next(r for r in report["results"] if r["shape"].endswith("OneDateRangePerMeeting") and r["involvesCandidate"])
-    sources = {s["source"].rsplit("/", 1)[1] for v in clash["values"] for s in v["statements"]}
-    assert sources == {"002_cdc5ba49de91e49a", "conference-8-in-2023"}
-    assert all(s["quote"] for v in clash["values"] for s in v["statements"])  # the graph's side is quoted too
-    assert count(writer) == before
-
-
-@pytest.mark.parametrize("accept, mimetype", [("text/html", "text/html"), ("text/plain", "text/plain"),
-                                               ("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json")])
-def test_report_formats_over_http(writer, accept, mimetype):
-    response = writer.post("/validate", json=submission("misspelt-official"), headers={"Accept": accept})
-    assert response.status_code == 200 and response.mimetype == mimetype
-
-
-def test_validate_accepts_multipart_and_rdf(writer, built):
-    case = CASES / "agreeing-source"
-    form = {"mapping": (io.BytesIO((case / "mapping.yaml").read_bytes()), "mapping.yaml"),
-            "text": (io.BytesIO((case / "text.txt").read_bytes()), "agreeing.txt")}
-    response = writer.post("/validate", data=form, content_type="multipart/form-data")
-    assert response.status_code == 200 and response.get_json()["conforms"] is True
-    turtle = built.sources[3].stated.serialize(format="turtle").replace("003_447af5d37e1149f2", "copy-003")
-    response = writer.post("/validate", data=turtle, content_type="text/turtle")
-    assert response.status_code == 200, response.get_json()
-
-
-@pytest.mark.parametrize(
-    "kwargs, status, message",
-    [
-        ({"json": {"id": "x", "mapping": "facts: [", "text": "t"}}, 400, "invalid YAML"),
-        ({"json": {"id": "x", "text": "t"}}, 400, "missing field(s): mapping"),
-        ({"data": "<a> <b>", "content_type": "text/turtle"}, 400, "not valid turtle"),
-        ({"data": "x", "content_type": "application/pdf"}, 415, "unsupported body type"),
-        ({"json": {"id": "x", "mapping": "source: {language: en}\nfacts:\n  - {subject: meeting/rats-council/40, quote: nowhere, a: CouncilMeeting}\n", "text": "t"}}, 400, "quote not found"),
-    ],
-)
-def test_bad_submissions_are_4xx_with_a_message(writer, kwargs, status, message):
-    before = count(writer)
-    response = writer.post("/validate", **kwargs)
-    assert response.status_code == status
-    assert message in response.get_json()["error"]
-    assert count(writer) == before
-
-
-def test_intake_needs_a_token(writer, client):
-    assert client.post("/sources", json=submission("agreeing-source")).status_code == 403  # read-only app
-    response = writer.post("/sources", json=submission("agreeing-source"))
-    assert response.status_code == 401 and "Bearer" in response.headers["WWW-Authenticate"]
-    assert writer.post("/sources", json=submission("agreeing-source"),
-                       headers={"Authorization": "Bearer wrong"}).status_code == 403
-
-
-def test_accepted_source_is_listed_and_queryable_at_once(writer):
-    response = writer.post("/sources", json=submission("agreeing-source"), headers=AUTH)
-    assert response.status_code == 201 and response.headers["Location"].endswith("/sources/agreeing-source")
-    listed = {s["id"]: s for s in writer.get("/sources").get_json()}
-    assert listed["agreeing-source"]["accepted"] and len(listed) == 26  # 25 built, 1 accepted
-    shown = writer.get("/sources/agreeing-source").get_json()
-    assert shown["intake"]["report"]["conforms"] is True
-    rows = writer.get("/queries/meetings", query_string={"meeting": BASE + "meeting/rats-conference/5"}).get_json()
-    assert {b["source"]["value"].rsplit("/", 1)[1] for b in rows["results"]["bindings"]} == {
-        "003_447af5d37e1149f2", "agreeing-source"}
-    assert writer.post("/sources", json=submission("agreeing-source"), headers=AUTH).status_code == 409
-
-
-def test_contradicting_source_is_refused_unless_overridden(writer):
-    before = count(writer)
-    response = writer.post("/sources", json=submission("member-and-observer"), headers=AUTH)
-    assert response.status_code == 422 and response.get_json()["report"]["conforms"] is False
-    assert count(writer) == before
-    response = writer.post("/sources", json=submission("member-and-observer"), headers=AUTH,
-                           query_string={"override_reason": "checked with the organiser"})
-    assert response.status_code == 201
-    assert writer.get("/sources/member-and-observer").get_json()["intake"]["override_reason"] == "checked with the organiser"
-
-
-def test_unknown_source_is_404(client):
-    assert client.get("/sources/nope").status_code == 404
+def test_request_body_limit(client):
+    response = client.post("/sparql", data="ASK {} " + " " * (6 * 1024 * 1024), content_type="application/sparql-query")
+    assert response.status_code == 413 and response.get_json()["ok"] is False

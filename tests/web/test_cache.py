@@ -58,39 +58,3 @@ def test_byte_budget_and_off_switch():
     off = AnswerCache(0)
     off.get_or_compute(("q",), lambda: Answer("text/plain", b"x"))
     assert off.get_or_compute(("q",), lambda: Answer("text/plain", b"y"))[0].body == b"y"
-
-
-def test_the_front_gives_back_the_same_response_without_entering_flask(writable_client, monkeypatch):
-    headers = {"Accept": "application/sparql-results+json", "Origin": "https://example.org"}
-    first = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
-    from kg.web import sparql
-
-    def must_not_run(*args, **kwargs):
-        raise AssertionError("a repeated request entered the view")
-
-    monkeypatch.setattr(sparql, "answer", must_not_run)
-    second = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
-    assert second.data == first.data and second.headers["X-Cache"] == "hit"
-    assert second.headers["Access-Control-Allow-Origin"] == first.headers["Access-Control-Allow-Origin"]
-    assert {k: v for k, v in second.headers if k != "X-Cache"} == {k: v for k, v in first.headers if k != "X-Cache"}
-
-
-def test_the_front_keys_on_accept_and_origin_and_forgets_on_write(writable_client):
-    count(writable_client)
-    assert count(writable_client)[1] == "hit"
-    other = writable_client.get("/sparql", query_string={"query": QUERY},
-                                headers={"Accept": "application/sparql-results+json", "Origin": "https://other.example"})
-    assert other.headers["X-Cache"] == "hit"  # the answer cache has it; the front had not seen this Origin
-    assert other.headers["Access-Control-Allow-Origin"] == "https://other.example"
-    writable_client.post("/update", data="INSERT DATA { GRAPH <https://w3id.org/sco-rats/graph/probe> { <urn:y> a <https://w3id.org/sco-rats/ontology#Probe> } }",
-                         headers={"Authorization": "Bearer secret", "Content-Type": "application/sparql-update"})
-    assert count(writable_client) == ("1", "miss")
-
-
-def test_the_front_still_applies_the_rate_limit(writable_store, tmp_path):
-    from server import create_app
-
-    app = create_app(writable_store, {"RATE_LIMIT": 2, "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
-    client = app.test_client()
-    statuses = [client.get("/sparql", query_string={"query": QUERY}).status_code for _ in range(4)]
-    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]

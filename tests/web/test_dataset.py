@@ -1,4 +1,5 @@
-"""The Graph Store Protocol's default graph, /health and the dumps, as clients read them.
+"""The dataset as a whole (the routes of kg/web/dataset.py): /health, the Graph Store Protocol's
+reads, the dumps, and each as clients read them.
 
 ``GET /rdf-graphs?default`` sent every quad's triple (each two or three times) and ``/health``
 counted the default graph's copies too; the dumps were ``application/n-quads+gzip``, which
@@ -19,6 +20,8 @@ import pytest
 from rdflib import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
+BASE = "https://w3id.org/sco-rats/"
+G004 = BASE + "graph/source/004_19d1a5506ceb2ba2"
 COMUNICA = ROOT / "tests" / "clients" / "node_modules" / ".bin" / "comunica-sparql"
 """Comunica's CLI (npm: @comunica/query-sparql), installed by ``make clients`` (``make test`` does)."""
 
@@ -95,3 +98,25 @@ def test_comunica_reads_the_default_graph_from_kg_serve(live_server, store):
     url = f"{live_server}/rdf-graphs?default"
     rows = comunica(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert int(rows[0]["n"].split('"')[1] if rows[0]["n"].startswith('"') else rows[0]["n"]) == len(distinct_triples(store))
+
+
+def test_health(client):
+    body = client.get("/health").get_json()
+    assert body["ok"] is True and body["quads"] > 10000
+
+
+def test_graph_store_protocol_reads(client):
+    response = client.get("/rdf-graphs", query_string={"graph": G004}, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200 and len(response.data.splitlines()) > 1000
+    assert client.head("/rdf-graphs", query_string={"graph": G004}).status_code == 200
+    assert client.get("/rdf-graphs", query_string={"graph": BASE + "graph/nope"}).status_code == 404
+    assert client.get("/rdf-graphs").status_code == 400
+    default = client.get("/rdf-graphs?default", headers={"Accept": "application/n-triples"})
+    assert default.status_code == 200
+
+
+@pytest.mark.parametrize("name, fmt", [("dataset.nq.gz", ox.RdfFormat.N_QUADS), ("dataset.trig.gz", ox.RdfFormat.TRIG)])
+def test_dumps_are_gzipped_and_complete(client, name, fmt, store):
+    response = client.get(f"/dumps/{name}", headers={"Accept-Encoding": "gzip"})
+    quads = list(ox.parse(gzip.decompress(response.data), format=fmt))
+    assert len(quads) == sum(1 for q in store if not isinstance(q.graph_name, ox.DefaultGraph))

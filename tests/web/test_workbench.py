@@ -105,3 +105,10 @@ def test_editor_text_drops_the_header_and_keeps_the_summary(app):
     text = editor_text(query)
     assert text.startswith("# wdqs-conferences: ")
     assert "#+" not in text and "PREFIX wdt: <http://www.wikidata.org/prop/direct/>" in text
+
+
+def test_browser_gets_a_query_form_without_outside_assets(client):
+    response = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    page = response.get_data(as_text=True)
+    assert response.mimetype == "text/html" and 'id="yasgui"' in page and "meetings" in page
+    assert "src=\"http" not in page and "href=\"http" not in page.replace('href="http://localhost', "")

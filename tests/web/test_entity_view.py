@@ -1,4 +1,5 @@
-"""Entity pages that read like Wikidata's: statements by property, references with quotes, tables of relations."""
+"""Entity pages that read like Wikidata's (kg/web/entity_view.py): statements by property, references
+with quotes, tables of relations."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 from kg.namespaces import AUTHORITY_GRAPH
 from kg.store.embedded import load_graphs, refresh_default_graph
 from kg.validation.intake import from_mapping
-from kg.web.quotes import QuoteBook
 
 HTML = {"Accept": "text/html"}
 CASES = Path(__file__).resolve().parents[1] / "cases" / "sources"
@@ -108,17 +108,22 @@ def test_disagreeing_values_side_by_side(disagreeing):
     assert start.count('class="statement"') == 2 and start.count("disputed") + start.count("rank") >= 2
 
 
-def test_quote_book_counts_statements_not_quotes():
-    book = QuoteBook()
-    one = book.cite("s", "in Tashkent in 2022", 0, 19, words=["Tashkent"], statement=("m", "location", "t"), label="location")
-    book.cite("s", "in Tashkent in 2022", 0, 19, words=["2022"], statement=("m", "date", "2022"), label="date")
-    book.cite("s", "other", 30, 35, words=[], statement=("m", "x", "y"), label="x")
-    assert book.shared() == [one] and one.number == 1 and len(book) == 2
-    assert [p for p, marked in one.pieces if marked] == ["Tashkent", "2022"]
-
-
 def test_a_source_page_links_its_graph_not_its_evidence_targets(client):
     page = html(client, "/source/002_cdc5ba49de91e49a")
     assert re.search(r'id="summary"[^>]*>\d+ statements of this source', page)
     assert 'href="/rdf-graphs?graph=https://w3id.org/sco-rats/graph/source/002_cdc5ba49de91e49a&amp;format=turtle"' in page
     assert "#target-" not in page
+
+
+def test_entity_page_for_people(client):
+    response = client.get("/meeting/rats-conference/8", headers={"Accept": "text/html"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "8th scientific-practical conference" in page
+    words = __import__("re").sub(r"<[^>]+>", "", page)  # the quote's words are highlighted with <mark>
+    assert "2022-11-08" in page and "took place on November 8-9, 2022" in words
+    assert 'href="/city/tashkent"' in page
+
+
+def test_entity_page_links_wikidata(client):
+    page = client.get("/state/india", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "http://www.wikidata.org/entity/Q668" in page

@@ -1,0 +1,89 @@
+"""Query answers and the fast front (kg/web/answers.py): ``QueryFront`` answers a GET without
+entering Flask, as Flask would, through the same rate limit, log and answer cache."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+BASE = "https://w3id.org/sco-rats/"
+ASK = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
+SELECT = "SELECT ?m WHERE { ?m a <https://w3id.org/sco-rats/ontology#ScientificPracticalConference> }"
+QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Probe> }"
+
+
+@pytest.fixture
+def writable_client(writable_store, tmp_path):
+    from server import create_app
+
+    app = create_app(writable_store, {"API_TOKEN": "secret", "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
+    return app.test_client()
+
+
+def count(client) -> tuple[str, str]:
+    response = client.get("/sparql", query_string={"query": QUERY}, headers={"Accept": "application/sparql-results+json"})
+    return response.get_json()["results"]["bindings"][0]["n"]["value"], response.headers["X-Cache"]
+
+
+@pytest.mark.parametrize("query, accept", [
+    (SELECT, "text/csv"), ("CONSTRUCT WHERE { ?s a ?o } LIMIT 3", "text/turtle"),
+    ("SELECT * WHERE { ?s ?p }", "application/sparql-results+json"), (SELECT, "image/png"),
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "*/*"),
+])
+def test_the_front_answers_a_get_query_as_flask_does(client, query, accept):
+    """Without an Origin, QueryFront answers GET /sparql itself; a browser's request (with an
+    Origin, so CORS applies) goes through Flask. Both give the same status, type and body."""
+    front = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
+                       headers={"Accept": accept})
+    flask = client.get("/sparql", query_string={"query": query, "default-graph-uri": BASE + "graph/reference"},
+                       headers={"Accept": accept, "Origin": "https://yasgui.example"})
+    assert "Access-Control-Allow-Origin" not in front.headers and "Access-Control-Allow-Origin" in flask.headers
+    assert (front.status_code, front.content_type, front.data) == (flask.status_code, flask.content_type, flask.data)
+    if front.status_code == 200:
+        assert front.headers["Vary"] == "Accept" and front.headers["X-Cache"] in ("hit", "miss")
+    else:
+        assert front.get_json()["status"] == front.status_code
+
+
+def test_the_front_logs_each_answer(client, caplog):
+    with caplog.at_level("INFO", logger="kg.access"):
+        client.get("/sparql", query_string={"query": ASK})
+    line = json.loads(caplog.records[-1].getMessage())
+    assert line["path"] == "/sparql" and line["status"] == 200 and line["bytes"] > 0
+
+
+def test_the_front_gives_back_the_same_response_without_entering_flask(writable_client, monkeypatch):
+    headers = {"Accept": "application/sparql-results+json", "Origin": "https://example.org"}
+    first = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
+    from kg.web import sparql
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a repeated request entered the view")
+
+    monkeypatch.setattr(sparql, "answer", must_not_run)
+    second = writable_client.get("/sparql", query_string={"query": QUERY}, headers=headers)
+    assert second.data == first.data and second.headers["X-Cache"] == "hit"
+    assert second.headers["Access-Control-Allow-Origin"] == first.headers["Access-Control-Allow-Origin"]
+    assert {k: v for k, v in second.headers if k != "X-Cache"} == {k: v for k, v in first.headers if k != "X-Cache"}
+
+
+def test_the_front_keys_on_accept_and_origin_and_forgets_on_write(writable_client):
+    count(writable_client)
+    assert count(writable_client)[1] == "hit"
+    other = writable_client.get("/sparql", query_string={"query": QUERY},
+                                headers={"Accept": "application/sparql-results+json", "Origin": "https://other.example"})
+    assert other.headers["X-Cache"] == "hit"  # the answer cache has it; the front had not seen this Origin
+    assert other.headers["Access-Control-Allow-Origin"] == "https://other.example"
+    writable_client.post("/update", data="INSERT DATA { GRAPH <https://w3id.org/sco-rats/graph/probe> { <urn:y> a <https://w3id.org/sco-rats/ontology#Probe> } }",
+                         headers={"Authorization": "Bearer secret", "Content-Type": "application/sparql-update"})
+    assert count(writable_client) == ("1", "miss")
+
+
+def test_the_front_still_applies_the_rate_limit(writable_store, tmp_path):
+    from server import create_app
+
+    app = create_app(writable_store, {"RATE_LIMIT": 2, "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
+    client = app.test_client()
+    statuses = [client.get("/sparql", query_string={"query": QUERY}).status_code for _ in range(4)]
+    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]
