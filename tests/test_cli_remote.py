@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -23,7 +22,7 @@ from kg.bench.server_process import ServerProcess
 from kg.cli_remote import request_body
 from kg.errors import BadRequest
 from kg.store.embedded import load_graphs, open_store
-from kg.web.serve import announce, running_server, serve_file, withdraw
+from kg.web.serve import serve_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "sources"
@@ -106,34 +105,6 @@ def test_add_source_goes_through_the_running_server(project_dir, tmp_path):
     assert json.loads(offline.stdout) == served_report, "the same report either way"
     in_use = kg("add-source", *case_files("member-and-observer", tmp_path), "--store", str(project / "missing"), "--root", str(project))
     assert in_use.returncode == 2
-
-
-def test_a_serve_file_whose_process_is_gone_or_another_is_ignored(tmp_path):
-    store = tmp_path / "store"
-    store.mkdir()
-    path = announce(store, "0.0.0.0", 8123)  # noqa: S104 - what kg serve --host 0.0.0.0 writes
-    assert json.loads(path.read_text(encoding="utf-8")) == {"url": "http://127.0.0.1:8123", "pid": os.getpid(),
-                                                             "store": str(store.resolve())}
-    assert running_server(store) is None, "this process (pytest) is no kg serve"
-    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "serve"])
-    while b"serve" not in Path(f"/proc/{server.pid}/cmdline").read_bytes():
-        time.sleep(0.01)  # until the child has run exec
-    try:
-        path.write_text(json.dumps({"url": "http://[::1]:8124", "pid": server.pid}), encoding="utf-8")
-        assert running_server(store)["url"] == "http://[::1]:8124"
-    finally:
-        server.kill()
-        server.wait()
-    assert running_server(store) is None, "a server killed with -9 leaves its file behind"
-    path.write_text("not json", encoding="utf-8")
-    assert running_server(store) is None
-    path.write_text(json.dumps({"url": "http://[::1]:8124", "pid": server.pid}), encoding="utf-8")
-    withdraw(path)
-    assert path.exists(), "not ours to remove: another process wrote it"
-    announce(store, "::", 8125)
-    assert "http://[::1]:8125" in path.read_text(encoding="utf-8")
-    withdraw(path)
-    assert not path.exists()
 
 
 def test_the_request_body_is_chosen_as_for_the_offline_path(tmp_path):

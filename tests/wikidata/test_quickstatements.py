@@ -225,17 +225,6 @@ def test_unlinked_items_are_listed_for_reconciliation(store):
     assert all(row["entity"].startswith(BASE) and row["item"] for row in rows)
 
 
-def test_http_routes(client):
-    response = client.get("/export/quickstatements", query_string={"entity": M8})
-    assert response.status_code == 200 and response.get_data(as_text=True) == ""  # not marked new: nothing
-    assert int(response.headers["X-Skipped-Statements"]) > 0
-    listed = client.get("/export/reconcile-csv")
-    assert listed.mimetype == "text/csv" and M8 in listed.get_data(as_text=True)
-    assert client.get("/export/wikibase", query_string={"entity": M8}).mimetype == "text/turtle"
-    assert client.get("/export/nope").status_code == 400
-    assert client.get("/export/quickstatements", query_string={"entity": BASE + "person/x"}).status_code == 404
-
-
 def test_recorded_qids_address_an_item_by_qid(built, tmp_path):
     view = curated_view(built, curation_folder(tmp_path, [], {BASE + "source/003_447af5d37e1149f2": "Q900000003"}))
     text = export(view, item(URIRef(BASE + "source/003_447af5d37e1149f2"))).to_v1()

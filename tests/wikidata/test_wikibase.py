@@ -1,4 +1,4 @@
-"""The Wikibase view: statements, references, ranks, values, and WDQS-style querying."""
+"""The Wikibase view (kg/wikidata/wikibase.py): statements, references, ranks, values, and WDQS-style querying."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from kg.validation.intake import from_mapping
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH, RATS, WD
 from kg.web.named_queries import load_queries
-from kg.wikidata.wdqs import rewrite_label_service
 from kg.wikidata.wikibase import KGWD, P, PR, PROV, PS, PSV, WDT, WIKIBASE, WIKIBASE_GRAPH, _quantity, item, wikibase_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,18 +119,6 @@ def test_item_names():
 # ---------------------------------------------------------------- WDQS-style querying
 
 
-def test_label_service_binds_labels_descriptions_and_aliases(store):
-    from kg.web.named_queries import execute
-
-    query = rewrite_label_service("""SELECT ?s ?sLabel ?sAltLabel ?xLabel WHERE {
-        VALUES (?s ?x) { (kgwd:state-kyrgyzstan "plain") (kgwd:person-ruslan-mirzayev kgwd:nothing-here) }
-        SERVICE wikibase:label { bd:serviceParam wikibase:language "fr,en". } } ORDER BY ?sLabel""")
-    rows = [{v.value: (s[v].value if s[v] else None) for v in r.variables} for r in [execute(store, query)]
-            for s in r]
-    assert rows[0]["sLabel"] == "Kyrgyzstan" and rows[0]["sAltLabel"] == "Kyrgyz Republic"
-    assert rows[1]["sLabel"] == "Ruslan Mirzayev" and rows[1]["xLabel"] == "nothing-here"
-
-
 def test_wdqs_query_runs_unchanged_through_sparqlwrapper(live_server):
     text = load_queries(ROOT / "queries")["wdqs-conferences"].text
     client = SPARQLWrapper(live_server + "/sparql")
@@ -150,11 +137,6 @@ def test_statements_read_through_p_ps_prov_show_source_and_quote(client):
     start = [r for r in rows if r["property"]["value"].endswith("P580")]
     assert start and "took place on November 8-9, 2022" in start[0]["quote"]["value"]
     assert start[0]["sourceLabel"]["value"] == "002_cdc5ba49de91e49a"
-
-
-def test_other_services_stay_refused(client):
-    response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
-    assert response.status_code == 403
 
 
 def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):

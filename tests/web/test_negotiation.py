@@ -1,7 +1,8 @@
-"""``format``/``output``/``results`` against ``Accept``: a parameter that names a format of the
-query's kind wins (WDQS's ``format=json``); one that does not fit the query form leaves a
-satisfiable ``Accept`` to decide (issue 22, defect 4). Through the fast front (GET without
-Origin) and the Flask view (POST), which must agree."""
+"""Content negotiation (kg/web/negotiation.py): ``format``/``output``/``results`` against ``Accept``.
+
+A parameter that names a format of the query's kind wins (WDQS's ``format=json``); one that
+does not fit the query form leaves a satisfiable ``Accept`` to decide (issue 22, defect 4).
+Through the fast front (GET without Origin) and the Flask view (POST), which must agree."""
 
 from __future__ import annotations
 

@@ -1,10 +1,12 @@
-"""The WDQS label service on /sparql and the named queries: it adds ?xLabel, ?xDescription and
+"""The WDQS label service (kg/wikidata/wdqs.py) on /sparql and the named queries: it adds ?xLabel, ?xDescription and
 ?xAltLabel and never binds ?x (issue 22, defect 3: an unbound ?x was bound to every labelled
 entity, and wdqs-statistics gave 8,849 rows for 29 statistics)."""
 
 from __future__ import annotations
 
 import pytest
+
+from kg.wikidata.wdqs import rewrite_label_service
 
 SERVICE = 'SERVICE wikibase:label { bd:serviceParam wikibase:language "en". }'
 
@@ -77,3 +79,20 @@ def test_a_conference_without_a_start_has_no_start(client, edition):
     assert len(found) == len({r["conference"] for r in found}) == 4
     mine = [r for r in found if r["edition"] == edition]
     assert len(mine) == 1 and "start" not in mine[0] and "startLabel" not in mine[0]
+
+
+def test_label_service_binds_labels_descriptions_and_aliases(store):
+    from kg.web.named_queries import execute
+
+    query = rewrite_label_service("""SELECT ?s ?sLabel ?sAltLabel ?xLabel WHERE {
+        VALUES (?s ?x) { (kgwd:state-kyrgyzstan "plain") (kgwd:person-ruslan-mirzayev kgwd:nothing-here) }
+        SERVICE wikibase:label { bd:serviceParam wikibase:language "fr,en". } } ORDER BY ?sLabel""")
+    rows = [{v.value: (s[v].value if s[v] else None) for v in r.variables} for r in [execute(store, query)]
+            for s in r]
+    assert rows[0]["sLabel"] == "Kyrgyzstan" and rows[0]["sAltLabel"] == "Kyrgyz Republic"
+    assert rows[1]["sLabel"] == "Ruslan Mirzayev" and rows[1]["xLabel"] == "nothing-here"
+
+
+def test_other_services_stay_refused(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    assert response.status_code == 403

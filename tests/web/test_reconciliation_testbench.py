@@ -29,7 +29,7 @@ import urllib.request
 
 import pytest
 
-from tests.wikidata.test_reconcile import check_candidate, conforms
+from tests.web.test_reconciliation import check_candidate, conforms
 
 TESTBENCH = "https://reconciliation-api.github.io"  # the page the testbench runs from (another origin)
 
