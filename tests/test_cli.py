@@ -198,3 +198,44 @@ def test_an_ad_hoc_query_file_needs_no_header(runner, built_store, tmp_path):
     result = runner.invoke(cli, ["query", str(query), "--store", str(built_store), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].strip() == str(len(list((ROOT / "seeds").glob("*.txt"))))
+
+
+TEXT = ("TASHKENT, May 29 – The 10th scientific-practical conference of the SCO RATS was held in Tashkent on "
+        "November 20-21, 2030. More than 500 participants from 30 countries gathered, said Ruslan Mirzayev, the "
+        "director of the SCO RATS executive committee.")
+
+
+@pytest.fixture
+def store_dir(built, tmp_path):
+    path = tmp_path / "store"
+    store = open_store(path)
+    load_graphs(store, built.dataset.graphs())
+    del store
+    return path
+
+
+def test_a_draft_validates_against_the_graph(runner, store_dir, tmp_path):
+    text = tmp_path / "new-source.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    drafted = runner.invoke(cli, ["draft", str(text), "--root", str(ROOT)])
+    assert drafted.exit_code == 0, drafted.output
+    mapping = tmp_path / "new-source.yaml"
+    mapping.write_text(drafted.output, encoding="utf-8")
+    checked = runner.invoke(cli, ["validate", "--source", str(mapping), "--source", str(text),
+                                  "--store", str(store_dir), "--root", str(ROOT)])
+    assert checked.exit_code == 0, checked.output
+    assert "meeting/rats-conference/10" in drafted.output and "value: '500'" in drafted.output
+
+
+def test_draft_writes_a_file_and_refuses_bad_input(runner, tmp_path):
+    text = tmp_path / "t.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    assert runner.invoke(cli, ["draft", str(text), "-o", str(out), "--root", str(ROOT)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("# Draft mapping")
+    missing = runner.invoke(cli, ["draft", str(tmp_path / "none.txt"), "--root", str(ROOT)])
+    assert missing.exit_code == 2 and "no such file" in missing.output
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\x00")
+    bad = runner.invoke(cli, ["draft", str(tmp_path / "bad.txt"), "--root", str(ROOT)])
+    assert bad.exit_code == 2 and "not UTF-8" in bad.output
+    assert runner.invoke(cli, ["draft", str(text), "--language", "fr"]).exit_code == 2

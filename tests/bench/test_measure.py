@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 
-from kg.bench.compare import tree_memory_mb, wrk
 from kg.bench.measure import growth, run_bench, table
 
 needs_wrk = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk)")
@@ -31,24 +30,3 @@ def test_bench_runs_and_reports_every_figure(project):
     text = table(figures)
     assert "throughput with wrk, 2 connections" in text and "Oxigraph server" in text and "[met]" in text
     assert growth([figures, figures]).count(f"{figures['quads']:>10,}") == 2
-
-
-@needs_wrk
-def test_wrk_refuses_a_run_with_errors(tmp_path):
-    """A figure of failed answers is no figure: a server that answers 4xx is reported, not timed."""
-    import pyoxigraph as ox
-
-    from kg.bench.compare import OxigraphServer
-
-    empty = ox.Store(str(tmp_path / "empty"))
-    empty.flush()
-    del empty  # closed: the server opens it
-    with OxigraphServer(tmp_path / "empty") as server, pytest.raises(RuntimeError, match="not 2xx"):
-        wrk(server.url, "SELECT * WHERE { ?s ?p }", seconds=1, connections=1)
-
-
-def test_memory_of_a_process_tree_counts_shared_pages_once():
-    import os
-
-    memory = tree_memory_mb(os.getpid())
-    assert 0 < memory["pss"] <= memory["rss_sum"]

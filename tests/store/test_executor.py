@@ -12,9 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.namespaces import PREFIXES
 from kg.store.embedded import load_graphs, open_store
-from kg.store.executor import QueryExecutor, prefixes_used
+from kg.store.executor import QueryExecutor
 from server import create_app
 
 EXPLOSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -137,12 +136,6 @@ def test_a_worker_killed_from_outside_is_replaced(app):
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def test_a_query_is_given_only_the_prefixes_it_names():
-    used = prefixes_used("SELECT ?m WHERE { ?m rdf:type rats:CouncilMeeting }")
-    assert {"rdf", "rats"} <= set(used) and "owl" not in used and "wdt" not in used
-    assert used["rats"] == PREFIXES["rats"]
 
 
 @pytest.mark.slow

@@ -1,5 +1,6 @@
-"""Evaluating one query as a worker does: the format chosen for its kind of result, relative IRIs
-against the service's base, and the size limit enforced while the answer is written."""
+"""Query worker processes (kg/store/workers.py): evaluating one query as a worker does (the format
+chosen for its kind of result, relative IRIs against the service's base, the size limit enforced
+while the answer is written), and the prefixes a query is given."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.namespaces import BASE
-from kg.store.workers import NotAcceptable, ResultTooLarge, evaluate
+from kg.namespaces import BASE, PREFIXES
+from kg.store.workers import NotAcceptable, ResultTooLarge, evaluate, prefixes_used
 
 JSON = "application/sparql-results+json"
 
@@ -50,3 +51,9 @@ def test_the_kind_of_result_picks_the_format(store):
 def test_relative_iris_resolve_against_the_base(store):
     answer = evaluate(store, "SELECT ?x WHERE { BIND(<meeting/x> AS ?x) }", {}, JSON, None, max_bytes=10**6)
     assert json.loads(answer.body)["results"]["bindings"][0]["x"]["value"] == BASE + "meeting/x"
+
+
+def test_a_query_is_given_only_the_prefixes_it_names():
+    used = prefixes_used("SELECT ?m WHERE { ?m rdf:type rats:CouncilMeeting }")
+    assert {"rdf", "rats"} <= set(used) and "owl" not in used and "wdt" not in used
+    assert used["rats"] == PREFIXES["rats"]

@@ -1,5 +1,6 @@
-"""QuickStatements exports: checked line by line against both implementations' grammars, no
-item created unless a curator marked it new, the others listed for reconciliation."""
+"""QuickStatements exports (kg/wikidata/quickstatements.py): checked line by line against both
+implementations' grammars, no item created unless a curator marked it new, an item with a
+recorded QID addressed by it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import io
 import re
 
 import pytest
-from rdflib import OWL, RDF, XSD, Graph, Literal, URIRef
+from rdflib import RDF, XSD, Graph, Literal, URIRef
 
 from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
 from kg.wikidata.curation import Curation
-from kg.wikidata.exports import RECONCILE_COLUMNS, render_export
+from kg.wikidata.exports import render_export
 from kg.wikidata.quickstatements import _value, export
 from kg.wikidata.wikibase import KGWDV, PS, PSV, WIKIBASE, item
 from tests.wikidata.quickstatements_grammar import csv_errors, v1_line_errors, value_errors
@@ -210,108 +211,7 @@ def test_the_csv_form_opens_each_reference_with_upper_case_s(curated):
     assert header[start + 1:start + 3] == ["S248", "s1683"]
 
 
-def test_unlinked_items_are_listed_for_reconciliation(store):
-    text, _ = render_export(store, "reconcile-csv")
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == RECONCILE_COLUMNS
-    by_entity = {row["entity"]: row for row in rows}
-    for unlinked in ("city/kabul", "document/un-charter", "meeting/rats-conference/8", "ontology#observer"):
-        assert BASE + unlinked in by_entity, unlinked
-    assert by_entity[BASE + "document/un-charter"]["name"] == "Charter of the United Nations"
-    assert by_entity[BASE + "meeting/rats-conference/8"]["type"] == "scientific-practical conference"
-    assert by_entity[BASE + "city/kabul"]["type"] == "city"  # no source states it: the entity's own class
-    assert by_entity[ONTOLOGY + "observer"]["type"] == "role"
-    assert not any(row["entity"].endswith("/state/india") for row in rows)  # India has a QID
-    assert all(row["entity"].startswith(BASE) and row["item"] for row in rows)
-
-
 def test_recorded_qids_address_an_item_by_qid(built, tmp_path):
     view = curated_view(built, curation_folder(tmp_path, [], {BASE + "source/003_447af5d37e1149f2": "Q900000003"}))
     text = export(view, item(URIRef(BASE + "source/003_447af5d37e1149f2"))).to_v1()
     assert text.startswith('Q900000003\tP1476\ten:"Tashkent hosts RATS SCO conference')  # by QID, not created
-
-
-@pytest.mark.parametrize("name, text, message", [
-    ("qids.yaml", "- entity: https://w3id.org/sco-rats/source/x\n  qid: 900\n  note: n\n", "not a QID"),
-    ("qids.yaml", "- entity: http://example.org/x\n  qid: Q1\n  note: n\n", "not an entity IRI of this graph"),
-    ("qids.yaml", "- entity: https://w3id.org/sco-rats/source/x\n  qid: Q1\n", "entry 1: missing note"),
-    ("qids.yaml", "entity: x\n", "expected a list"),
-    ("new-items.yaml", "- entity: https://w3id.org/sco-rats/city/kabul\n", "entry 1: missing note"),
-    ("new-items.yaml", "- entity: http://example.org/x\n  note: n\n", "not an entity IRI of this graph"),
-    ("new-items.yaml", "- {entity: https://w3id.org/sco-rats/city/kabul, note: a}\n"
-                       "- {entity: https://w3id.org/sco-rats/city/kabul, note: b}\n", "entry 2: .* listed twice"),
-])
-def test_a_bad_curation_entry_is_refused_with_its_file_and_number(tmp_path, name, text, message):
-    from kg.errors import BadRequest
-
-    (tmp_path / name).write_text(text)
-    with pytest.raises(BadRequest, match=f"{name}, {message}" if "entry" in message else message):
-        Curation.from_folder(tmp_path)
-
-
-def test_an_entity_cannot_be_both_new_and_on_wikidata(tmp_path):
-    from kg.errors import BadRequest
-
-    curation_folder(tmp_path, [BASE + "city/kabul"], {BASE + "city/kabul": "Q900000099"})
-    with pytest.raises(BadRequest, match="city/kabul already has a QID"):
-        Curation.from_folder(tmp_path)
-
-
-def _reconciled(store, found: dict[str, str]) -> str:
-    """The reconciliation list as OpenRefine gives it back: a qid column added from the matches."""
-    rows = list(csv.DictReader(io.StringIO(render_export(store, "reconcile-csv")[0])))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, RECONCILE_COLUMNS + ["qid"], lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "qid": found.get(row["entity"], "")})
-    return out.getvalue()
-
-
-def test_the_qids_a_reconciliation_finds_are_recorded_in_qids_yaml(store, built, runner, tmp_path):
-    from pathlib import Path
-
-    from kg.cli import cli
-    from kg.wikidata.curation import load_qids
-
-    (tmp_path / "curation").mkdir()
-    shipped = (Path(__file__).resolve().parents[2] / "curation" / "qids.yaml").read_text()
-    (tmp_path / "curation" / "qids.yaml").write_text(shipped)
-    found = {BASE + "city/kabul": "Q900000031", BASE + "document/un-charter": "Q900000032"}
-    (tmp_path / "reconciled.csv").write_text(_reconciled(store, found))
-    result = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "curation" / "qids.yaml").read_text()
-    assert text.startswith(shipped.split("\n[]")[0])  # the file's own comments stay
-    assert {str(e): q for e, q in load_qids(tmp_path / "curation" / "qids.yaml").items()} == found
-    again = runner.invoke(cli, ["record-qids", str(tmp_path / "reconciled.csv"), "--root", str(tmp_path)])
-    assert again.exit_code == 0 and (tmp_path / "curation" / "qids.yaml").read_text() == text  # nothing twice
-    view = curated_view(built, tmp_path / "curation")
-    assert (item(URIRef(BASE + "city/kabul")), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q900000031")) in view
-    assert item(URIRef(BASE + "city/kabul")) not in export(view).unlinked  # linked now: no longer to reconcile
-
-
-@pytest.mark.parametrize("rows, message", [
-    ("entity,name\nhttps://w3id.org/sco-rats/city/kabul,Kabul\n", "no qid column"),
-    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,5838\n", "row 2: '5838' is not a QID"),
-    ("entity,qid\nKabul,Q900000031\n", "row 2: 'Kabul' is not an entity IRI"),
-    ("entity,qid\nhttps://w3id.org/sco-rats/city/kabul,Q900000031\nhttps://w3id.org/sco-rats/city/kabul,Q900000032\n",
-     "row 3: .* already has Q900000031 above"),
-])
-def test_a_bad_reconciled_list_is_refused_with_its_row(tmp_path, rows, message):
-    from kg.errors import BadRequest
-    from kg.wikidata.curation import read_reconciled
-
-    with pytest.raises(BadRequest, match=f"reconciled.csv.*{message}"):
-        read_reconciled(rows, name="reconciled.csv")
-
-
-def test_a_recorded_qid_is_never_silently_changed(tmp_path):
-    from kg.errors import BadRequest
-    from kg.wikidata.curation import record_qids
-
-    curation_folder(tmp_path, [BASE + "city/turkestan"], {BASE + "city/kabul": "Q900000031"})
-    with pytest.raises(BadRequest, match="city/kabul already has Q900000031, not Q900000033"):
-        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/kabul"): "Q900000033"}, "n")
-    with pytest.raises(BadRequest, match="city/turkestan is marked new but has Q900000034"):
-        record_qids(tmp_path / "qids.yaml", {URIRef(BASE + "city/turkestan"): "Q900000034"}, "n")

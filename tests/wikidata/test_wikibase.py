@@ -158,16 +158,6 @@ def test_a_curator_can_prefer_a_value(built, vocabulary, tmp_path):
     assert [str(v)[:10] for v in view.objects(M8, WDT.P580)] == ["2022-11-08"]
 
 
-def test_a_bad_curation_entry_is_refused(tmp_path):
-    from kg.errors import BadRequest
-    from kg.wikidata.curation import load_preferences
-
-    curation = tmp_path / "preferred.yaml"
-    curation.write_text("- item: https://w3id.org/sco-rats/meeting/rats-conference/8\n  property: P580\n")
-    with pytest.raises(BadRequest, match="entry 1: missing value, reason"):
-        load_preferences(curation)
-
-
 EXPECTED_AND_DATED = """
 source: {language: en}
 facts:

@@ -1,0 +1,47 @@
+"""Organisations in a draft (kg/draft/organisations.py): the SCO's members, observers and partners as of the page's date, founding and prospective members, organisations attending as delegations.
+
+Each test drafts a text with the whole drafter (tests/draft/drafting.py), reads the draft with
+the mapper engine (so it must be valid) and checks the facts it states."""
+
+from __future__ import annotations
+
+from tests.draft.drafting import drafted, values
+
+
+def test_members_listed_as_the_sco_s_as_of_the_page_date(drafter, vocabulary):
+    text = (" date 2024-07-23\n\nJoint drills took place in China, News.Az reports. The SCO, established in 2001, "
+            "includes Belarus, China, India and Russia.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/belarus/member", "asOf") == ["2024-07-23"]
+    assert values(facts, "membership/sco/russia/member", "role") == ["member"]
+    assert values(facts, "source", "publicationDate") == ["2024-07-23"]
+    assert values(facts, "source", "publisher") == ["org/news-az"] or "org/news-az" not in drafter.gazetteer.entities
+
+
+def test_sco_status_from_a_sentence_naming_it_after_the_states(drafter, vocabulary):
+    text = ("TASHKENT, June 21 – The SCO was founded in 2001. Its members are China, Russia and India. "
+            "Belarus and Mongolia are the SCO observer countries.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/india/member", "role") == ["member"]
+    assert values(facts, "membership/sco/mongolia/observer", "role") == ["observer"]
+    assert values(facts, "membership/sco/mongolia/observer", "asOf") == ["--06-21"]  # the dateline's day, no year
+
+
+def test_organisations_named_as_attending_are_delegations(drafter, vocabulary):
+    text = ("The 8th scientific-practical conference of the SCO RATS was attended by the SCO Secretariat, the "
+            "Interpol and the Federal Financial Monitoring Service of the Russian Federation (Rosfinmonitoring).")
+    _, facts = drafted(drafter, vocabulary, text)
+    for org in ("sco-secretariat", "interpol", "rosfinmonitoring"):
+        assert values(facts, f"participation/rats-conference/8/{org}", "role") == ["delegation"], org
+
+
+def test_sco_status_in_clauses_founding_and_prospective_members(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO was founded in 2001. Its founding members included China, Russia and "
+            "Kazakhstan. Belarus and Mongolia "
+            "are the SCO observer countries, while Turkey and Cambodia are dialogue partners. Mongolia and Belarus are "
+            "willing to join the SCO in the near future.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/china/founding-member", "role") == ["foundingMember"]
+    assert values(facts, "membership/sco/belarus/observer", "role") == ["observer"]
+    assert values(facts, "membership/sco/cambodia/dialogue-partner", "role") == ["dialoguePartner"]
+    assert values(facts, "membership/sco/mongolia/prospective-member", "asOf") == ["2024-09-08"]

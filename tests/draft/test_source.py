@@ -1,0 +1,37 @@
+"""The source's own facts in a draft (kg/draft/source.py): title, publication date, publisher and relays, author, dateline city; the page's date is never a meeting's.
+
+Each test drafts a text with the whole drafter (tests/draft/drafting.py), reads the draft with
+the mapper engine (so it must be valid) and checks the facts it states."""
+
+from __future__ import annotations
+
+from tests.draft.drafting import drafted, values
+
+
+def test_english_publication_date_and_publisher_are_the_source_s(drafter, vocabulary):
+    text = ("Kazinform\nSCO RATS Council meets in Astana today\n\nDate: September 8, 2024\n\n"
+            "ASTANA – The 40th meeting of the Council of the SCO RATS opened, as reported by the SCO press service.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publicationDate") == ["2024-09-08"]
+    assert values(facts, "source", "publisher") == ["org/kazinform"]
+    assert values(facts, "source", "relays") == ["org/sco-press-service"]
+    assert values(facts, "source", "title") == ["SCO RATS Council meets in Astana today"]
+    assert values(facts, "meeting/rats-council/40", "startDate") == []  # the page's date is not the meeting's
+
+
+def test_byline_and_a_page_time(drafter, vocabulary):
+    text = "发布时间:2019-04-12 11:29:27\n作者:鲁斯兰·米尔扎耶夫\n上海合作组织地区反恐怖机构理事会第二十次会议在塔什干举行。"
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publicationDate") == ["2019-04-12T11:29:27"]
+    assert values(facts, "source", "author") == ["person/ruslan-mirzayev"]
+
+
+def test_bylines_wires_and_the_outlet_on_the_date_line(drafter, vocabulary):
+    text = ("Kazinform\nRuslan Mirzayev\n\nTASHKENT, May 29 (Kazinform) -- The SCO RATS Director of the Executive "
+            "Committee Ruslan Mirzayev spoke.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publisher") == ["org/kazinform"]
+    assert values(facts, "source", "author") == ["person/ruslan-mirzayev"]
+    assert values(facts, "source", "relays") == ["org/kazinform"]
+    assert values(facts, "holding/sco-rats-executive-committee-director/ruslan-mirzayev", "post") == [
+        "post/sco-rats-executive-committee-director"]
