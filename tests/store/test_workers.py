@@ -1,16 +1,23 @@
 """Query worker processes (kg/store/workers.py): evaluating one query as a worker does (the format
 chosen for its kind of result, relative IRIs against the service's base, the size limit enforced
-while the answer is written), and the prefixes a query is given."""
+while the answer is written), the prefixes a query is given, the plain messages that cross to a
+worker and the loop it serves queries in."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import pickle
+import threading
 
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import QueryError
 from kg.namespaces import BASE, PREFIXES
-from kg.store.workers import NotAcceptable, ResultTooLarge, evaluate, prefixes_used
+from kg.store import sandbox
+from kg.store.workers import (Answer, NotAcceptable, ResultTooLarge, _dataset_args, _term, evaluate, plain_dataset,
+                              plain_terms, prefixes_used, receive_message, send_message, serve_queries)
 
 JSON = "application/sparql-results+json"
 
@@ -57,3 +64,63 @@ def test_a_query_is_given_only_the_prefixes_it_names():
     used = prefixes_used("SELECT ?m WHERE { ?m rdf:type rats:CouncilMeeting }")
     assert {"rdf", "rats"} <= set(used) and "owl" not in used and "wdt" not in used
     assert used["rats"] == PREFIXES["rats"]
+
+
+@pytest.fixture
+def small():
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(BASE + f"s{i}"), ox.NamedNode(BASE + "p"), ox.Literal(str(i)),
+                         ox.NamedNode(BASE + "graph/g")) for i in range(3))
+    return store
+
+
+def test_solutions_and_graphs_are_written_in_the_format_asked(small):
+    select = evaluate(small, "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", {}, "text/csv", None, 10_000)
+    assert select == Answer("text/csv", b"n\r\n3\r\n")
+    graph = evaluate(small, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {}, None,
+                     "application/n-triples", 10_000)
+    assert graph.mime == "application/n-triples" and len(graph.body.splitlines()) == 3
+    quads = evaluate(small, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", {}, None, "application/n-quads",
+                     10_000)
+    assert all(line.endswith(b" .") and line.count(b"<") == 2 for line in quads.body.splitlines())  # no graph name
+
+
+def test_relative_iris_resolve_against_the_base_and_prefixes_are_known(small):
+    answer = evaluate(small, "ASK { GRAPH <graph/g> { <s1> rdf:type* ?x } }", {}, JSON, None, 10_000)
+    assert b"true" in answer.body
+
+
+def test_a_result_of_the_wrong_kind_or_too_large_or_broken_is_refused(small):
+    with pytest.raises(NotAcceptable, match="returns a graph"):
+        evaluate(small, "CONSTRUCT WHERE { ?s ?p ?o }", {}, JSON, None, 10_000)
+    with pytest.raises(NotAcceptable, match="returns solutions"):
+        evaluate(small, "SELECT * { ?s ?p ?o }", {}, None, "text/turtle", 10_000)
+    with pytest.raises(ResultTooLarge, match="over this endpoint's limit of 10"):
+        evaluate(small, "SELECT * { GRAPH ?g { ?s ?p ?o } }", {}, JSON, None, 10)
+    with pytest.raises(QueryError, match="line 1, column"):
+        evaluate(small, "SELECT * { ?s ?p }", {}, JSON, None, 10_000)
+
+
+def test_terms_and_datasets_cross_to_a_worker_as_plain_data():
+    terms = {ox.Variable("a"): ox.NamedNode("urn:a"), ox.Variable("b"): ox.Literal("x", language="kk"),
+             ox.Variable("c"): ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))}
+    plain = plain_terms(terms)
+    assert pickle.loads(pickle.dumps(plain)) == plain and all(isinstance(v, tuple) for v in plain.values())
+    assert {ox.Variable(k): _term(v) for k, v in plain.items()} == terms
+    dataset = {"default_graph": [ox.NamedNode("urn:g")], "named_graphs": [ox.NamedNode("urn:h")]}
+    assert _dataset_args(plain_dataset(dataset)) == dataset
+
+
+def test_a_worker_answers_over_its_connection_until_it_closes(small, monkeypatch):
+    monkeypatch.delenv(sandbox.NO_NETWORK, raising=False)
+    ours, theirs = multiprocessing.Pipe()
+    worker = threading.Thread(target=serve_queries, args=(theirs, small))
+    worker.start()
+    send_message(ours, (None, "SELECT ?o { GRAPH ?g { ?s ?p ?o } } ORDER BY ?o LIMIT 1", {}, "text/csv", None, 10_000, {}))
+    assert receive_message(ours) == ("ok", Answer("text/csv", b"o\r\n0\r\n"))
+    send_message(ours, (None, "SELECT * { ?s ?p }", {}, JSON, None, 10_000, {}))
+    kind, name, status, message = receive_message(ours)
+    assert (kind, name, status) == ("error", "QueryError", 400) and "syntax error" in message
+    ours.close()
+    worker.join(5)
+    assert not worker.is_alive()
