@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
+
+from kg.store.workers import Answer
+from kg.web.answers import QueryAnswers, answer_headers
+from kg.web.cache import AnswerCache
 
 BASE = "https://w3id.org/sco-rats/"
 ASK = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
@@ -87,3 +92,32 @@ def test_the_front_still_applies_the_rate_limit(writable_store, tmp_path):
     client = app.test_client()
     statuses = [client.get("/sparql", query_string={"query": QUERY}).status_code for _ in range(4)]
     assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]
+
+
+def test_an_answer_is_evaluated_once_per_format_and_state_of_the_store(store):
+    answers = QueryAnswers(store, AnswerCache(1_000_000), None, 1_000_000)
+    json_formats = ("application/sparql-results+json", "text/turtle")
+    first, hit = answers.get(ASK, {}, json_formats)
+    assert not hit and first.mime == "application/sparql-results+json" and b"true" in first.body
+    assert answers.get(ASK, {}, json_formats) == (first, True)
+    xml, hit = answers.get(ASK, {}, ("application/sparql-results+xml", None))
+    assert not hit and xml.mime == "application/sparql-results+xml"
+    narrowed, hit = answers.get(ASK, {"default_graph": [ox.NamedNode(BASE + "graph/ontology")]}, json_formats)
+    assert not hit and b"false" in narrowed.body  # the dataset is part of the key
+    answers.cache.clear()  # a write
+    assert answers.get(ASK, {}, json_formats)[1] is False
+
+
+def test_the_headers_of_an_answer():
+    assert answer_headers(Answer("text/csv", b""), True) == [("Content-Type", "text/csv; charset=utf-8"),
+                                                             ("Vary", "Accept"), ("X-Cache", "hit")]
+    assert answer_headers(Answer("application/sparql-results+json", b""), False)[0] == \
+        ("Content-Type", "application/sparql-results+json")
+
+
+def test_what_the_front_does_not_answer_goes_to_flask(client):
+    post = client.post("/sparql", data={"query": ASK})
+    assert post.status_code == 200 and post.headers["X-Cache"] == "miss"
+    assert client.post("/sparql", data={"query": ASK}).headers["X-Cache"] == "hit"  # the answer cache, in Flask
+    description = client.get("/sparql", headers={"Accept": "text/turtle"})  # no query: Flask's description
+    assert description.mimetype == "text/turtle" and "X-Cache" not in description.headers

@@ -64,3 +64,17 @@ def test_landing_page_signposting(client, accept):
     assert '<http://localhost/.well-known/void>; rel="describedby"; type="text/turtle"' in links
     assert f'<{DATA_LICENCE[0]}>; rel="license"' in links
     assert '<http://localhost/dumps/dataset.nq.gz>; rel="item"; type="application/n-quads+gzip"' in links
+
+
+def test_the_counts_follow_a_write(writable_store, tmp_path):
+    from server import create_app
+
+    client = create_app(writable_store, {"TESTING": True, "API_TOKEN": "t",
+                                         "ACCEPTED_DIR": str(tmp_path / "accepted")}).test_client()
+    before = client.get("/health").get_json()["quads"]
+    assert f">{before:,}</div>quads" in page(client, "/")
+    update = "INSERT DATA { GRAPH <https://w3id.org/sco-rats/graph/probe> { <urn:a> <urn:b> <urn:c> } }"
+    assert client.post("/update", data=update, content_type="application/sparql-update",
+                       headers={"Authorization": "Bearer t"}).status_code == 204
+    html = page(client, "/")
+    assert f">{before + 1:,}</div>quads" in html and f">{before:,}</div>quads" not in html, "computed again after a write"

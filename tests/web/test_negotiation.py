@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from kg.errors import BadRequest
+from kg.web.negotiation import format_parameters, formats_for, named_formats
+
 SELECT = "SELECT ?m WHERE { ?m a rats:CouncilMeeting }"
 CONSTRUCT = "CONSTRUCT WHERE { ?m a rats:CouncilMeeting }"
 
@@ -64,3 +67,40 @@ def test_graph_store_reads_take_the_same_rule(client):
 def test_named_queries_take_the_format_parameters_too(client):
     response = client.get("/queries/meetings", query_string=[("format", "xml"), ("output", "xml"), ("results", "xml")])
     assert response.status_code == 200 and response.mimetype == "application/sparql-results+xml"
+
+
+# ---------------------------------------------------------------- the rules, apart from any route
+
+
+def test_format_parameters_are_read_in_order_empty_ones_left_out():
+    assert format_parameters(MultiDict([("results", "csv"), ("format", " "), ("output", "xml"), ("format", "json")])) \
+        == ("json", "xml", "csv")
+    assert format_parameters({"format": ["turtle"]}) == ("turtle",)
+
+
+@pytest.mark.parametrize("wanted, named", [
+    (("json",), ("application/sparql-results+json", "application/ld+json")),
+    (("csv", "turtle"), ("text/csv", "text/turtle")),
+    (("application/ld+json,application/x-json+ld",), (None, "application/ld+json")),  # SPARQLWrapper's Accept list
+    (("text/csv; charset=utf-8",), ("text/csv", None)),
+    ((), (None, None)),
+])
+def test_named_formats_for_solutions_and_for_a_graph(wanted, named):
+    assert named_formats(wanted) == named
+
+
+def test_a_format_nobody_knows_is_refused_naming_the_known_ones():
+    with pytest.raises(BadRequest, match="format 'png' is not available; use one of: .*json"):
+        named_formats(("png",))
+
+
+@pytest.mark.parametrize("wanted, accept, formats", [
+    ((), None, ("application/sparql-results+json", "text/turtle")),  # no preference: the defaults
+    ((), "text/csv", ("text/csv", None)),  # a CONSTRUCT would get 406
+    ((), "application/json", ("application/sparql-results+json", None)),
+    ((), "application/n-triples;q=0.5, text/turtle", (None, "text/turtle")),
+    (("json",), "text/csv", ("application/sparql-results+json", "application/ld+json")),
+    (("csv",), "text/turtle", ("text/csv", "text/turtle")),  # the parameter fits solutions only
+])
+def test_formats_for_a_query_before_its_kind_is_known(wanted, accept, formats):
+    assert formats_for(wanted, accept) == formats
