@@ -19,3 +19,15 @@ def test_bench_draft_prints_the_tables_and_the_targets(runner):
     for line in ("Per source", "Per kind of fact:", "| statistic |", "Per language:", "Targets:", "slowest draft"):
         assert line in result.output
     assert "000_1db01a3067431b98" in result.output
+
+
+def test_bench_needs_a_size_of_at_least_a_thousand_quads(runner):
+    result = runner.invoke(cli, ["bench", "--size", "10"])
+    assert result.exit_code == 2 and "10 is not in the range x>=1000" in result.output
+
+
+def test_conformance_hands_its_arguments_to_the_runner(runner, tmp_path):
+    result = runner.invoke(cli, ["conformance", str(tmp_path)])
+    assert result.exit_code == 2 and f"no W3C SPARQL 1.1 suite in {tmp_path}" in result.output
+    usage = runner.invoke(cli, ["conformance", "--help"])  # the runner's own options, not click's
+    assert usage.exit_code == 0 and "--folder FOLDER" in usage.output and "--json JSON" in usage.output

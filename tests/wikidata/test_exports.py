@@ -6,7 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
-from kg.wikidata.exports import RECONCILE_COLUMNS, render_export
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.errors import BadRequest, NotFound
+from kg.wikidata.exports import KINDS, RECONCILE_COLUMNS, render_export
+from kg.wikidata.wikibase import item
 
 BASE = "https://w3id.org/sco-rats/"
 ONTOLOGY = BASE + "ontology#"
@@ -25,3 +30,24 @@ def test_unlinked_items_are_listed_for_reconciliation(store):
     assert by_entity[ONTOLOGY + "observer"]["type"] == "role"
     assert not any(row["entity"].endswith("/state/india") for row in rows)  # India has a QID
     assert all(row["entity"].startswith(BASE) and row["item"] for row in rows)
+
+
+def test_every_kind_of_export_of_one_entity(store):
+    meeting = BASE + "meeting/rats-conference/8"
+    v1, skipped = render_export(store, "quickstatements", meeting)
+    assert v1 == "" and skipped > 0  # neither linked nor marked new: nothing is created, what was left is counted
+    turtle, _ = render_export(store, "wikibase", meeting)
+    view = Graph().parse(data=turtle, format="turtle")
+    assert set(view.subjects()) >= {item(URIRef(meeting))} and len(view) > 10
+    by_item, _ = render_export(store, "wikibase", str(item(URIRef(meeting))))  # the item's own IRI works too
+    assert len(Graph().parse(data=by_item, format="turtle")) == len(view)
+
+
+def test_an_unknown_export_or_item_is_refused(store):
+    with pytest.raises(BadRequest, match="unknown export 'pdf'; use one of: quickstatements, qs-csv"):
+        render_export(store, "pdf")
+    with pytest.raises(NotFound, match="no item https://w3id.org/sco-rats/person/nobody in the Wikibase view"):
+        render_export(store, "qs-csv", BASE + "person/nobody")
+    with pytest.raises(NotFound):
+        render_export(store, "wikibase", "http://example.org/elsewhere")
+    assert set(KINDS) == {"quickstatements", "qs-csv", "wikibase", "reconcile-csv"}

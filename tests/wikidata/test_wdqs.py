@@ -96,3 +96,17 @@ def test_label_service_binds_labels_descriptions_and_aliases(store):
 def test_other_services_stay_refused(client):
     response = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
     assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- the rewrite itself
+
+
+def test_a_query_without_the_service_is_left_as_it_is():
+    query = "SELECT ?s WHERE { ?s ?p ?o } # SERVICE wikibase:label"
+    assert rewrite_label_service(query) == query
+
+
+def test_the_block_becomes_plain_sparql_for_each_selected_variable():
+    rewritten = rewrite_label_service(f"SELECT ?x ?xLabel ?xDescription WHERE {{ ?x a ?t . {SERVICE} }}")
+    assert "SERVICE" not in rewritten and "wikibase:label" not in rewritten
+    assert "?xLabel" in rewritten and "?xDescription" in rewritten and "?tLabel" not in rewritten
