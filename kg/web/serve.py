@@ -91,12 +91,13 @@ def serve_file(store: Path) -> Path:
 
 
 def announce(store: Path, host: str, port: int) -> Path:
-    """Write the serve file (URL, pid, store), in one rename; return its path."""
+    """Write the serve file (URL, pid, store, the process's start time), in one rename; return its path."""
     reachable = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104 - a bind-all address
     netloc = f"[{reachable}]:{port}" if ":" in reachable else f"{reachable}:{port}"
     path = serve_file(store)
     staged = path.with_name(path.name + f".{os.getpid()}")
-    staged.write_text(json.dumps({"url": f"http://{netloc}", "pid": os.getpid(), "store": str(Path(store).resolve())}),
+    staged.write_text(json.dumps({"url": f"http://{netloc}", "pid": os.getpid(), "store": str(Path(store).resolve()),
+                                  "started": process_start(os.getpid())}),
                       encoding="utf-8")
     os.replace(staged, path)
     return path
@@ -112,8 +113,9 @@ def withdraw(path: Path) -> None:
 
 
 def running_server(store: Path) -> dict | None:
-    """The ``{"url", "pid", "store"}`` of the ``kg serve`` that announced itself for ``store``, or None
-    when there is no serve file, or its process is gone (a server killed with -9 leaves its file)."""
+    """The ``{"url", "pid", "store", "started"}`` of the ``kg serve`` that announced itself for
+    ``store``, or None when there is no serve file, or its process is gone (a server killed with -9
+    leaves its file) and its pid now belongs to another process."""
     try:
         found = json.loads(serve_file(store).read_text(encoding="utf-8"))
         pid, url = int(found["pid"]), str(found["url"])
@@ -125,12 +127,30 @@ def running_server(store: Path) -> dict | None:
         return None
     except PermissionError:
         pass  # alive, another user's
-    try:
-        if b"serve" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            return None  # the pid was reused by another program
-    except OSError:
-        pass  # no /proc here, or not ours to read
+    started = process_start(pid)
+    if started is not None and found.get("started") is not None:
+        if found["started"] != started:
+            return None  # the pid was reused by another process
+    elif started is not None and "serve" not in _arguments(pid):
+        return None  # a file without a start time: the process's arguments must name the command
     return {**found, "pid": pid, "url": url}
+
+
+def _arguments(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+    except OSError:
+        return ["serve"]  # not ours to read: trust the pid
+
+
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started, in clock ticks since boot (field 22 of ``/proc/<pid>/stat``),
+    or None where there is no ``/proc``: with the pid it names one process, even after pid reuse."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return int(stat[stat.rindex(")") + 2:].split()[19])  # after the command's name, which may hold spaces
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class BodiesFirst:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.web.serve import BodiesFirst, announce, running_server, serve_file, withdraw
+from kg.web.serve import BodiesFirst, announce, process_start, running_server, serve_file, withdraw
 
 
 def test_a_serve_file_whose_process_is_gone_or_another_is_ignored(tmp_path):
@@ -21,9 +21,14 @@ def test_a_serve_file_whose_process_is_gone_or_another_is_ignored(tmp_path):
     store.mkdir()
     path = announce(store, "0.0.0.0", 8123)  # noqa: S104 - what kg serve --host 0.0.0.0 writes
     assert json.loads(path.read_text(encoding="utf-8")) == {"url": "http://127.0.0.1:8123", "pid": os.getpid(),
-                                                             "store": str(store.resolve())}
-    # A process that is no kg serve (this one, pytest, would do only while no argument of its names
-    # test_serve.py: running_server takes any command line with "serve" in it for kg serve).
+                                                             "store": str(store.resolve()),
+                                                             "started": process_start(os.getpid())}
+    assert running_server(store)["url"] == "http://127.0.0.1:8123", "this process announced itself"
+    # A file of a server whose pid another process took since: the start time differs.
+    path.write_text(json.dumps({"url": "http://127.0.0.1:8123", "pid": os.getpid(),
+                                "started": process_start(os.getpid()) - 1}), encoding="utf-8")
+    assert running_server(store) is None, "another process with the same pid"
+    # A file without a start time: a process whose arguments do not name the command is no kg serve.
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     while b"sleep(60)" not in Path(f"/proc/{other.pid}/cmdline").read_bytes():
         time.sleep(0.01)  # until the child has run exec
@@ -108,10 +113,6 @@ def test_the_serve_file_is_beside_the_stores_folder(tmp_path):
     assert running_server(tmp_path / "nothing") is None
 
 
-@pytest.mark.xfail(strict=True, reason="running_server takes any live process whose command line contains the "
-                                       "letters 'serve' (observer, server.py, oxigraph serve, pytest test_serve.py) "
-                                       "for kg serve; a reused pid of such a process makes kg add-source send the "
-                                       "source to a URL where no kg serve listens")
 def test_a_process_whose_command_line_only_contains_serve_is_no_kg_serve(tmp_path):
     store = tmp_path / "store"
     store.mkdir()
