@@ -51,7 +51,7 @@ ROLES = [
     # role, cue (matched case-insensitively in the part of the sentence that lists the states)
     ("observer", r"observer|наблюдател|观察员"),
     ("dialoguePartner", r"dialogue partner|партн[её]р[а-я]* по диалогу|对话伙伴"),
-    ("member", r"member[- ]states?|member[- ]countries|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
+    ("member", r"member[- ]states?|member[- ]countries|member[- ]nations|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
     ("delegation", r"delegations?|took part|take part|attended|participated|representatives|делегаци|"
                    r"участвовал|приняли участие|представител|代表团|出席|参加"),
 ]
@@ -288,9 +288,15 @@ def _states_taking_part(ctx):
                     "a": "Participation", "meeting": path, "participant": state.path, "role": role},
                     quote, 0.75 if role != "delegation" else 0.65,
                     f"listed after '{segment[min(r[0] for r in roles):][:30].strip()}'"))
-            sco = re.search(r"\bSCO\b|ШОС|上合|上海合作组织", segment)
+            sco = re.search(r"\bSCO\b|ШОС|上合|上海合作组织", segment) or (ctx.language == "zh" and _sco_before(ctx, sentence))
             if sco and role in ("member", "observer", "dialoguePartner"):
                 _memberships(ctx, states, role, quote, path)
+
+
+def _sco_before(ctx, sentence):
+    """Chinese names the SCO once and then says only "成员国": the SCO in this sentence or the one before."""
+    index = ctx.sentences.index(sentence)
+    return any(re.search(r"上合|上海合作组织", s.text) for s in ctx.sentences[max(0, index - 1):index + 1])
 
 
 def _categories(ctx, a, b, path, roles):
