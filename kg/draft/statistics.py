@@ -141,6 +141,9 @@ def propose_statistics(ctx: Context) -> None:
             if best or right >= sentence.end or pattern.search(ctx.text, right, _next_boundary(ctx.text, right, sentence.end)):
                 break
             right = _next_boundary(ctx.text, right, sentence.end)
+        form = _counted_by_form(ctx, m, sentence)
+        if form and (best is None or form[0][1]):  # "a three-member team": the compound says what is counted
+            best = form
         before = ctx.text[left:m.start()]
         qualifier = QUALIFIER_BEFORE.search(before)
         name = next((n for n, _ in QUALIFIERS if qualifier and qualifier.group(n)), "exactly")
@@ -173,8 +176,16 @@ def propose_statistics(ctx: Context) -> None:
         slug = measure.split("/")[-1]
         if meeting and slug in ABOUT_MEETING:
             props["about"] = meeting[1]
+        organisation = re.match(r"-member\s+(?:the\s+)?", ctx.text[m.end():m.end() + 16])
+        if slug == "member-states" and organisation:  # "the eight-member SCO": the organisation's members
+            named = ctx.matches_in(m.end() + organisation.end(), m.end() + organisation.end() + 60, {"org"})
+            if named and named[0].start == m.end() + organisation.end():
+                props["about"] = named[0].path
         prefix = f"{meeting[2]}-{meeting[3]}" if meeting else _prefix(props)
         subject = f"statistic/{prefix}/{slug}"
+        if any(f.subject.startswith(subject) and f.props.get("value") == value and f.props.get("measure") == measure
+               and f.props.get("period") == props.get("period") for f in ctx.facts):
+            continue  # the same figure of the same measure stated again ("The three-member team …"): one statistic
         used[subject] = used.get(subject, 0) + 1
         if used[subject] > 1:
             subject += "-" + (period if period and period.isdigit() else str(used[subject]))
@@ -189,6 +200,31 @@ def propose_statistics(ctx: Context) -> None:
             if meeting and slug not in ABOUT_MEETING:
                 extra["reportedAt"] = meeting[1]
             ctx.add(Proposal("statistic", subject, extra, reporter[1], 0.6, "the person the text says reported it"))
+
+
+COUNTRIES_AFTER = re.compile(r"\s*(?:(?:SCO\s+)?(?:member\s+)?(?:countries|states|nations)\b|(?:государств|стран)"
+                             r"[а-я]*|个?(?:成员国|国家))", re.IGNORECASE)
+MEMBER_COMPOUND = re.compile(r"-member\s+(?:(?P<org>(?:the\s+)?[A-Z][\w-]*)|(?P<group>team|delegation|group|panel)\b)")
+
+
+def _counted_by_form(ctx, m, sentence):
+    """What a figure counts when no measure label fits its words, by the form of the phrase:
+    "6个成员国的代表参加了会议", "from 17 countries" in a sentence about who attended: participating countries;
+    "the eight-member SCO": an organisation's member states; "a three-member team": a delegation's members."""
+    from kg.draft.meetings import ATTENDANCE
+
+    known = ctx.gazetteer.entities
+    compound = MEMBER_COMPOUND.match(ctx.text, m.end())
+    if compound and compound.group("org") and "measure/member-states" in known:
+        at = compound.start("org")
+        if any(o.start <= at + 4 and o.end > at for o in ctx.matches_in(at, at + 60, {"org"})):
+            return (0.5, True, 1), "measure/member-states", "member states of an organisation"
+    if compound and compound.group("group") and "measure/delegation-members" in known:
+        return (0.5, True, 1), "measure/delegation-members", "members of a delegation"
+    if (COUNTRIES_AFTER.match(ctx.text, m.end()) and ATTENDANCE.search(sentence.text)
+            and "measure/participating-countries" in known and ctx.meetings):
+        return (0.5, False, 1), "measure/participating-countries", "participating countries"
+    return None
 
 
 def _ordinals(ctx):
