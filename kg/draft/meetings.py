@@ -89,6 +89,9 @@ def propose_meetings(ctx: Context) -> None:
             _describe_meeting(ctx, m.start(), m.end(), path, series, edition, cls)
     if ctx.language == "en":
         _council_by_context(ctx)
+    from kg.draft.series import other_series  # the other series of the authority data, by their labels
+
+    other_series(ctx, _describe_meeting)
     ctx.meetings.sort()
     if ctx.meetings:
         _venue_elsewhere(ctx)
@@ -99,7 +102,7 @@ def propose_meetings(ctx: Context) -> None:
 BARE_MEETING = re.compile(r"(?<![\w-])" + ORD["en"] + r"\s+(?:regular\s+)?meeting\b", re.IGNORECASE)
 COUNCIL_CONTEXT = re.compile(r"\bRATS\b|\bCouncil\b|Anti-Terror(?:ist)? Structure", re.IGNORECASE)
 ORGANISED = re.compile(r"organi[sz](?:ing|ed|ation of the (?:conference|meeting|event))|at the invitation of|"
-                       r"организ|主办|承办", re.IGNORECASE)
+                       r"организова[а-я]*|организатор[а-я]*|主办|承办", re.IGNORECASE)
 
 
 def _council_by_context(ctx):
@@ -124,9 +127,10 @@ def _council_by_context(ctx):
 def _organiser(ctx):
     """The body the text credits with organising the meeting ("the efforts of the RATS Executive Committee in organising")."""
     for sentence in ctx.sentences:
-        cue = ORGANISED.search(sentence.text)
+        cue = next((c for c in ORGANISED.finditer(sentence.text) if not any(
+            m.start <= sentence.start + c.start() < m.end for m in ctx.matches)), None)
         if not cue:
-            continue
+            continue  # "организ" in "Шанхайская организация сотрудничества" is a name, not organising
         orgs = [m for m in ctx.matches_in(sentence.start, sentence.end, {"org"})
                 if "organi" not in m.text.lower() and not m.text.isupper()]
         if not orgs:
