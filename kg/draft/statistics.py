@@ -39,15 +39,21 @@ PERIODS = {
           r"(?:every|each|last|this|the current) year|since the (?:start|beginning) of (?:the year|(?:19|20)\d{2})|"
           r"in a relatively short period of time",
     "ru": r"(?:в|за)\s+(?:прошедшем\s+)?(?P<year>(?:19|20)\d{2})\s*(?:году|год)|в прошлом году|в этом году|"
-          r"в текущем году|ежегодно|с начала (?:года|(?:19|20)\d{2} года)|за последние \w+ (?:года|лет)",
+          r"в текущем году|ежегодно|с начала (?:(?:нынешнего|этого|текущего) )?(?:года|(?:19|20)\d{2} (?:года|г\.))|"
+          r"за последние \w+ (?:года|лет)",
     "zh": r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月)|去年|今年|每年",
 }
 SCO_SPACE = re.compile(r"\bin our region\b|SCO (?:space|region|states|countries)|(?:в|на) (?:странах|государствах|"
-                       r"пространстве) (?:ШОС|организации|Шанхайской)|上合组织(?:成员国|地区|国家)", re.IGNORECASE)
+                       r"пространстве) (?:ШОС|организации|Шанхайской)|спецслужбы стран (?:ШОС|Шанхайской)|"
+                       r"на территории государств-членов (?:ШОС|организации)|上合组织(?:成员国|地区|国家)", re.IGNORECASE)
 ABOUT_MEETING = {"participants", "participating-countries", "participating-international-organisations",
                  "participating-research-centres", "delegation-members"}
 PRONOUN = re.compile(r"\b(?:according to (?:him|her)|he (?:added|said|noted|stressed|reported)|she (?:added|said))\b|"
                      r"по (?:его|её) словам|по словам|он (?:добавил|отметил|сообщил)|他(?:说|表示|指出)", re.IGNORECASE)
+
+
+ORG_SOURCE = re.compile(r"\b(?:according to|as reported by)\s+(?:the\s+)?|по (?:данным|информации|сведениям)\s+|据",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,13 @@ def _reporter(ctx, sentence, at):
                 quote = ctx.quote(min(cue.start(), start), max(cue.end(), end))
                 if quote:
                     return path, quote
+    source = ORG_SOURCE.search(ctx.text, line_start, line_end)
+    if source:  # "По данным РАТС, …", "According to the RATS, …": an organisation reports it
+        named = ctx.matches_in(source.end(), source.end() + 80, {"org"})
+        if named and named[0].start - source.end() <= 4:
+            quote = ctx.quote(source.start(), named[0].end)
+            if quote:
+                return named[0].path, quote
     pronoun = PRONOUN.search(ctx.text, line_start, line_end)
     if pronoun:
         earlier = [p for p in ctx.persons if p[0] < line_start]
