@@ -120,6 +120,12 @@ class Context:
             return
         for old in self.facts:
             if old.subject == proposal.subject and old.props == proposal.props:
+                # the text states it again elsewhere: the fact rests on both places (a headline and its body)
+                quotes = old.quote if isinstance(old.quote, list) else [old.quote]
+                more = [q for q in (proposal.quote if isinstance(proposal.quote, list) else [proposal.quote])
+                        if q not in quotes]
+                if more and len(quotes) < 3:
+                    old.quote = quotes + more[:3 - len(quotes)]
                 return
         self.facts.append(proposal)
 

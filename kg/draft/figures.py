@@ -51,8 +51,8 @@ RU_NUMBER_WORDS = ("два|две|три|четыре|пять|шесть|сем
 FIGURE = {
     "en": re.compile(
         r"(?<![\w.,/:-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>thousand|million|billion))?(?![\w:/-]|[.,]\d)"
-        r"|(?<![\w-])(?P<word>(?:" + EN_NUMBER_WORDS + r")(?:[- ](?:" + EN_NUMBER_WORDS + r"))?)(?![\w-])",
-        re.IGNORECASE),
+        r"|(?<![\w-])(?P<word>(?:" + EN_NUMBER_WORDS + r")(?:[- ](?:" + EN_NUMBER_WORDS + r"))?)(?![\w]|-(?!member\b))",
+        re.IGNORECASE),  # "the eight-member SCO", "a three-member team": a figure too
     "ru": re.compile(
         r"(?<![\w.,/:-])(?P<num>\d{1,3}(?:[\u00a0 ]\d{3})+|\d+(?:,\d+)?)(?:\s*(?P<scale>тыс\.|тысяч[а-я]*|млн\.?|"
         r"миллион[а-я]*))?(?![\w:/-]|[.,]\d)"

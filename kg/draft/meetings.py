@@ -51,7 +51,7 @@ ROLES = [
     # role, cue (matched case-insensitively in the part of the sentence that lists the states)
     ("observer", r"observer|наблюдател|观察员"),
     ("dialoguePartner", r"dialogue partner|партн[её]р[а-я]* по диалогу|对话伙伴"),
-    ("member", r"member[- ]states?|member[- ]countries|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
+    ("member", r"member[- ]states?|member[- ]countries|member[- ]nations|государств[а-я]*[- ]член|стран[а-я]*[- ]участниц|成员国"),
     ("delegation", r"delegations?|took part|take part|attended|participated|representatives|делегаци|"
                    r"участвовал|приняли участие|представител|代表团|出席|参加"),
 ]
@@ -89,6 +89,9 @@ def propose_meetings(ctx: Context) -> None:
             _describe_meeting(ctx, m.start(), m.end(), path, series, edition, cls)
     if ctx.language == "en":
         _council_by_context(ctx)
+    from kg.draft.series import other_series  # the other series of the authority data, by their labels
+
+    other_series(ctx, _describe_meeting)
     ctx.meetings.sort()
     if ctx.meetings:
         _venue_elsewhere(ctx)
@@ -99,7 +102,7 @@ def propose_meetings(ctx: Context) -> None:
 BARE_MEETING = re.compile(r"(?<![\w-])" + ORD["en"] + r"\s+(?:regular\s+)?meeting\b", re.IGNORECASE)
 COUNCIL_CONTEXT = re.compile(r"\bRATS\b|\bCouncil\b|Anti-Terror(?:ist)? Structure", re.IGNORECASE)
 ORGANISED = re.compile(r"organi[sz](?:ing|ed|ation of the (?:conference|meeting|event))|at the invitation of|"
-                       r"организ|主办|承办", re.IGNORECASE)
+                       r"организова[а-я]*|организатор[а-я]*|主办|承办", re.IGNORECASE)
 
 
 def _council_by_context(ctx):
@@ -124,9 +127,10 @@ def _council_by_context(ctx):
 def _organiser(ctx):
     """The body the text credits with organising the meeting ("the efforts of the RATS Executive Committee in organising")."""
     for sentence in ctx.sentences:
-        cue = ORGANISED.search(sentence.text)
+        cue = next((c for c in ORGANISED.finditer(sentence.text) if not any(
+            m.start <= sentence.start + c.start() < m.end for m in ctx.matches)), None)
         if not cue:
-            continue
+            continue  # "организ" in "Шанхайская организация сотрудничества" is a name, not organising
         orgs = [m for m in ctx.matches_in(sentence.start, sentence.end, {"org"})
                 if "organi" not in m.text.lower() and not m.text.isupper()]
         if not orgs:
@@ -288,9 +292,15 @@ def _states_taking_part(ctx):
                     "a": "Participation", "meeting": path, "participant": state.path, "role": role},
                     quote, 0.75 if role != "delegation" else 0.65,
                     f"listed after '{segment[min(r[0] for r in roles):][:30].strip()}'"))
-            sco = re.search(r"\bSCO\b|ШОС|上合|上海合作组织", segment)
+            sco = re.search(r"\bSCO\b|ШОС|上合|上海合作组织", segment) or (ctx.language == "zh" and _sco_before(ctx, sentence))
             if sco and role in ("member", "observer", "dialoguePartner"):
                 _memberships(ctx, states, role, quote, path)
+
+
+def _sco_before(ctx, sentence):
+    """Chinese names the SCO once and then says only "成员国": the SCO in this sentence or the one before."""
+    index = ctx.sentences.index(sentence)
+    return any(re.search(r"上合|上海合作组织", s.text) for s in ctx.sentences[max(0, index - 1):index + 1])
 
 
 def _categories(ctx, a, b, path, roles):

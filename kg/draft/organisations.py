@@ -22,13 +22,17 @@ MEMBERS_LISTED = [
     ("foundingMember", re.compile(r"\bfounding members? (?:included|include|are|were)\b|основател[а-я]* (?:ШОС )?(?:стали|были)|"
                                   r"创始成员国(?:包括|有|为)", re.IGNORECASE)),
     ("member", re.compile(r"\b(?:includes|include|comprises|consists of|brings together|unites|members? (?:are|include)|"
-                          r"member states(?: are| include)?)\b|в (?:неё|нее|ее|её) входят|в состав (?:ШОС|организации) входят|"
-                          r"членами (?:ШОС|организации) являются|成员国(?:包括|有|为)", re.IGNORECASE)),
+                          r"member states(?: are| include)?|(?:has|have) been joined by)\b|в (?:неё|нее|ее|её) входят|"
+                          r"в состав (?:ШОС|организации) входят|членами (?:ШОС|организации) являются|成员国(?:包括|有|为)",
+                          re.IGNORECASE)),
+    ("joined", re.compile(r"(?:полноправными\s+)?членами\s+(?:ШОС|организации|объединения)\s+стали|"
+                          r"в\s+(?:ШОС|организацию|объединение)\s+вступил[аио]?|о\s+при[её]ме|加入上合组织的有", re.IGNORECASE)),
 ]
+JOIN_YEAR = re.compile(r"(?:\bin|\bв)\s+(?P<year>(?:19|20)\d{2})(?:-м|\s*(?:году|г\.))?(?!\d)", re.IGNORECASE)
 ROLE_AFTER = re.compile(
     r"^\s*(?:(?:are|is|have been|remain)\s+(?:the\s+)?(?:SCO\s+|SCO's\s+)?(?P<role>observer|dialogue partner|member)"
     r"(?:s|\s+states|\s+countries|\s+nations)?\b|(?:were|was)\s+admitted\s+as\s+(?:full\s+)?(?P<admitted>members?)\b|"
-    r"(?:are|is)\s+(?:willing|seeking|set|expected)\s+to\s+join\b(?P<join>)|(?:являются|—)\s+(?P<ru>наблюдател|партн[её]р|член))",
+    r"(?:are|is)\s+(?:willing|seeking|set|expected)\s+to\s+join\b(?P<join>)|will\s+join\b(?P<will>)|(?:являются|—)\s+(?P<ru>наблюдател|партн[её]р|член))",
     re.IGNORECASE)
 CLAUSES = re.compile(r";|,\s+(?:while|whereas|and)\s+|\s+а\s+|，|；")
 SCO = re.compile(r"\bSCO\b|Shanghai Cooperation Organi[sz]ation|ШОС|Шанхайск|上合|上海合作组织")
@@ -54,9 +58,18 @@ def _members_listed(ctx: Context) -> None:
         previous = sentence
         if not about_sco:
             continue
-        cuts = [sentence.start] + [sentence.start + m.end() for m in CLAUSES.finditer(sentence.text)] + [sentence.end]
+        cuts = [sentence.start] + [sentence.start + m.end() for m in CLAUSES.finditer(sentence.text)
+                                   if not _list_goes_on(ctx, sentence.start + m.start(), sentence.start + m.end())]
+        cuts.append(sentence.end)
         for begin, end in zip(cuts, cuts[1:]):
             _status_listed(ctx, begin, end)
+
+
+def _list_goes_on(ctx, at, after):
+    """", and" between two states of one list ("Pakistan, Russia, Tajikistan, and Uzbekistan"): not a new clause."""
+    return bool(ctx.text[at:after].strip(" ,") == "and" and ctx.matches_in(after, after + 40, {"state"})
+                and ctx.matches_in(after, after + 40, {"state"})[0].start == after
+                and any(m.end == at for m in ctx.matches_in(max(0, at - 40), at, {"state"})))
 
 
 def _status_listed(ctx, begin, end):
@@ -64,19 +77,23 @@ def _status_listed(ctx, begin, end):
     states = ctx.matches_in(begin, end, {"state"})
     if not states:
         return
-    role = None
+    role, joined = None, False
     for name, pattern in MEMBERS_LISTED:
         cue = pattern.search(ctx.text, begin, end)
-        if cue and 0 <= states[0].start - cue.end() <= 30:
-            role = name
+        # the states after the cue ("With Belarus becoming …, the SCO has been joined by China, …")
+        listed = [s for s in states if cue and s.start >= cue.end()]
+        if cue and listed and 0 <= listed[0].start - cue.end() <= 30:
+            role, joined = ("member", True) if name == "joined" else (name, False)
+            states = listed
             break
     after = ROLE_AFTER.search(ctx.text[states[-1].end:end])
-    if not role and after and states[0].start - begin < 20:
+    leading = states[0].start - begin < 20 or re.search(r"\b(?:that|which|where|что)\s+$", ctx.text[begin:states[0].start])
+    if not role and after and leading:
         if after.group("role"):
             role = {"observer": "observer", "dialogue partner": "dialoguePartner"}.get(after.group("role").lower(), "member")
         elif after.group("admitted") is not None:
-            role = "member"
-        elif after.group("join") is not None:
+            role, joined = "member", True
+        elif after.group("join") is not None or after.group("will") is not None:
             role = "prospectiveMember"
         elif after.group("ru"):
             word = after.group("ru").lower()
@@ -86,15 +103,39 @@ def _status_listed(ctx, begin, end):
         return  # a list that changes role midway is read by the enumeration rule
     as_of, date_quote = _as_of(ctx)
     quote = ctx.quote(begin, end)
+    start_time = _joined_when(ctx, begin, end) if joined else None
+    if joined:  # "were admitted as full members in 2017": when the membership began, not a status as of a date
+        as_of = None
     slug = {"dialoguePartner": "dialogue-partner", "foundingMember": "founding-member",
             "prospectiveMember": "prospective-member"}.get(role, role)
     for state in states:
         props = {"a": "Membership", "memberState": state.path, "organisation": "org/sco", "role": role}
         if as_of:
             props["asOf"] = as_of
+        if start_time:
+            props["startTime"] = start_time
         ctx.add(Proposal("participation", f"membership/sco/{state.path.split('/')[-1]}/{slug}", props,
                          [quote, date_quote] if as_of else quote, 0.6,
+                         "a state the text says joined the SCO, and when if it says so" if joined else
                          "a state the text lists by its SCO status, as of the page's date"))
+        if after and after.group("will") is not None and role == "prospectiveMember":
+            future = {"a": "Membership", "memberState": state.path, "organisation": "org/sco", "role": "member",
+                      "status": "expected"}
+            year = JOIN_YEAR.search(ctx.text, states[-1].end, end)
+            if year:
+                future["startTime"] = year.group("year")
+            ctx.add(Proposal("participation", f"membership/sco/{state.path.split('/')[-1]}/member", future, quote, 0.5,
+                             "'will join': a membership the text expects, from the year it gives"))
+
+
+def _joined_when(ctx, begin, end):
+    """The year (or the full date) a clause says states joined: "in 2017", "в 2017-м", "9 июня 2017 года … о приеме"."""
+    sentence = ctx.sentence_at(begin)
+    dated = [d for d in ctx.dates_in(sentence.start, end) if d.has_year]
+    if dated:
+        return dated[-1].first
+    year = JOIN_YEAR.search(ctx.text, begin, end) or JOIN_YEAR.search(ctx.text, sentence.start, end)
+    return year.group("year") if year else None
 
 
 def propose_organisations(ctx: Context) -> None:

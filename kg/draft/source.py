@@ -14,7 +14,7 @@ from kg.draft.context import Context, Proposal
 
 PUBLISHED = re.compile(r"(?im)(?:^|\s)(?:date|published|posted|updated|发布时间|发布日期|дата|опубликовано)\s*[:：]?\s*$")
 RELAYS = {
-    "en": r"(?:as reported by|according to|citing|reports?|reported by|told)\s+(?:the\s+)?$",
+    "en": r"(?:as reported by|according to|citing|reports?|reported by|told|quoted)\s*[“\"«]?\s*(?<=\s|[“\"«])(?:the\s+)?$",
     "ru": r"(?:сообщает|сообщил[аои]?|передает|передаёт|цитирует|по данным|по сообщению|со ссылкой на)\s+(?:[\w-]+\s+){0,3}$",
     "zh": r"(?:据|来源[:：]?)\s*$",
 }
@@ -50,6 +50,9 @@ def _dateline(ctx: Context) -> None:
         quote = ctx.quote(match.start, end)
         ctx.add(Proposal("source", "source", {"datelineCity": match.path}, quote, 0.85,
                          "a city opening the report, before its date or a dash: where it was filed, not the venue"))
+        if dated:  # "Ташкент. 28 марта": the day it was filed, with a year only if one is written
+            ctx.add(Proposal("source", "source", {"datelineDate": dated.first}, quote, 0.8,
+                             "the date of the dateline: when the report was filed, not a meeting's date"))
         return
 
 
@@ -66,8 +69,12 @@ def _publication_date(ctx: Context) -> None:
         start = line_start + (labelled.start() if labelled else len(before))
         value, end = date.first, date.end
         clock = re.match(r"[ T](\d{2}:\d{2}:\d{2})(?!\d)", ctx.text[date.end:date.end + 10])
+        twelve = re.match(r" (\d{1,2}):(\d{2}) ?([AP]M)\b", ctx.text[date.end:date.end + 12])
         if clock and len(value) == 10:  # "2019-04-12 11:29:27": the page's time too
             value, end = f"{value}T{clock.group(1)}", date.end + clock.end()
+        elif twelve and len(value) == 10 and 1 <= int(twelve.group(1)) <= 12:  # "Jul 23, 2024 07:56 PM"
+            hour = int(twelve.group(1)) % 12 + (12 if twelve.group(3) == "PM" else 0)
+            value, end = f"{value}T{hour:02d}:{twelve.group(2)}:00", date.end + twelve.end()
         quote = ctx.quote(start, end)
         ctx.add(Proposal("source", "source", {"publicationDate": value}, quote, 0.85 if labelled else 0.7,
                          "a date labelled as the page's, or standing at its head" if labelled or clock
@@ -89,15 +96,31 @@ def _publisher_and_relays(ctx: Context) -> None:
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(line_start, match.end), 0.8,
                              "named on a 'Source:' line"))
             continue
+        window = ctx.text[max(0, match.start - 60):match.start]
+        cue = re.search(RELAYS.get(ctx.language, RELAYS["en"]), window, re.IGNORECASE)
         on_dated_line = any(d.start >= line_start and d.end <= line_end for d in ctx.dates[:3]) and match.start < 600
         wire = ctx.dateline and (0 <= ctx.dateline[0] - match.end <= 2 or (
             0 <= match.start - ctx.dateline[1] <= 3 and ctx.text[match.start - 1] == "("))  # "TASHKENT, May 29 (Xinhua)"
+        filed = ctx.dateline and match.kind == "media" and re.fullmatch(
+            r"\s*(?:[.,]|[–—-]{1,2})\s*", ctx.text[ctx.dateline[1]:match.start])  # "ДУШАНБЕ, 7 ноя — Sputnik."
+        if filed:
+            ctx.add(Proposal("source", "source", {"publisher": match.path},
+                             ctx.quote(ctx.dateline[0], match.end), 0.6,
+                             "a news outlet's name right after the dateline: the outlet that filed the report"))
+            continue
+        contributor = re.search(r"\(\s*with\s+(?:inputs\s+from\s+)?(?:the\s+)?$", before, re.IGNORECASE)
+        if match.kind == "media" and contributor and re.match(r"(?:\s+inputs)?\s*\)", ctx.text[match.end:line_end]):
+            finish = match.end + len(re.match(r"(?:\s+inputs)?\s*\)", ctx.text[match.end:line_end]).group(0))
+            ctx.add(Proposal("source", "source", {"relays": match.path},
+                             ctx.quote(line_start + contributor.start(), finish), 0.7,
+                             "'(With inputs from …)': an agency the report draws on"))
+            continue
         if match.kind == "media" and wire:
             ctx.add(Proposal("source", "source", {"relays": match.path},
                              ctx.quote(min(match.start, ctx.dateline[0]), max(match.end, ctx.dateline[1])), 0.6,
                              "a news agency named with the dateline: the wire the report comes from"))
             continue
-        if match.kind == "media" and on_dated_line and not ctx.text[match.end:line_end].strip(" .,)"):
+        if match.kind == "media" and on_dated_line and not cue and not ctx.text[match.end:line_end].strip(" .,)"):
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(line_start, match.end), 0.6,
                              "a news outlet's name closing the line of the page's date"))
             continue
@@ -109,13 +132,16 @@ def _publisher_and_relays(ctx: Context) -> None:
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(match.start, match.end), 0.75,
                              "a news outlet's name alone on the first line"))
             continue
-        if match.kind == "media" and re.match(r"\s+(?:reports|reported|сообщает|报道)\b", ctx.text[match.end:match.end + 12]):
+        if match.kind == "media" and re.match(r"\s+(?:reports|сообщает|报道)\b", ctx.text[match.end:match.end + 12]):
             finish = match.end + len(re.match(r"\s+\S+", ctx.text[match.end:]).group(0))
             ctx.add(Proposal("source", "source", {"publisher": match.path}, ctx.quote(match.start, finish), 0.6,
                              "a news outlet saying it reports: the page's own"))
             continue
-        window = ctx.text[max(0, match.start - 60):match.start]
-        cue = re.search(RELAYS.get(ctx.language, RELAYS["en"]), window, re.IGNORECASE)
+        said = re.match(r"(?:\s*\([^)]{1,12}\))?\s+(?:reported|said|сообщил[аои]?)\b", ctx.text[match.end:match.end + 30])
+        if match.kind == "media" and said:  # "China Central Television (CCTV) reported on Tuesday": another outlet's report
+            ctx.add(Proposal("source", "source", {"relays": match.path},
+                             ctx.quote(match.start, match.end + said.end()), 0.6, "a news outlet the text says reported it"))
+            continue
         if match.kind == "media" and cue:
             start = match.start - (len(window) - cue.start())
             ctx.add(Proposal("source", "source", {"relays": match.path}, ctx.quote(start, match.end), 0.7,

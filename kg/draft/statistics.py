@@ -39,15 +39,21 @@ PERIODS = {
           r"(?:every|each|last|this|the current) year|since the (?:start|beginning) of (?:the year|(?:19|20)\d{2})|"
           r"in a relatively short period of time",
     "ru": r"(?:в|за)\s+(?:прошедшем\s+)?(?P<year>(?:19|20)\d{2})\s*(?:году|год)|в прошлом году|в этом году|"
-          r"в текущем году|ежегодно|с начала (?:года|(?:19|20)\d{2} года)|за последние \w+ (?:года|лет)",
+          r"в текущем году|ежегодно|с начала (?:(?:нынешнего|этого|текущего) )?(?:года|(?:19|20)\d{2} (?:года|г\.))|"
+          r"за последние \w+ (?:года|лет)",
     "zh": r"(?P<year>(?:19|20)\d{2})年(?!\d{1,2}月)|去年|今年|每年",
 }
 SCO_SPACE = re.compile(r"\bin our region\b|SCO (?:space|region|states|countries)|(?:в|на) (?:странах|государствах|"
-                       r"пространстве) (?:ШОС|организации|Шанхайской)|上合组织(?:成员国|地区|国家)", re.IGNORECASE)
+                       r"пространстве) (?:ШОС|организации|Шанхайской)|спецслужбы стран (?:ШОС|Шанхайской)|"
+                       r"на территории государств-членов (?:ШОС|организации)|上合组织(?:成员国|地区|国家)", re.IGNORECASE)
 ABOUT_MEETING = {"participants", "participating-countries", "participating-international-organisations",
                  "participating-research-centres", "delegation-members"}
 PRONOUN = re.compile(r"\b(?:according to (?:him|her)|he (?:added|said|noted|stressed|reported)|she (?:added|said))\b|"
                      r"по (?:его|её) словам|по словам|он (?:добавил|отметил|сообщил)|他(?:说|表示|指出)", re.IGNORECASE)
+
+
+ORG_SOURCE = re.compile(r"\b(?:according to|as reported by)\s+(?:the\s+)?|по (?:данным|информации|сведениям)\s+|据",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,9 @@ def propose_statistics(ctx: Context) -> None:
             if best or right >= sentence.end or pattern.search(ctx.text, right, _next_boundary(ctx.text, right, sentence.end)):
                 break
             right = _next_boundary(ctx.text, right, sentence.end)
+        form = _counted_by_form(ctx, m, sentence)
+        if form and (best is None or form[0][1]):  # "a three-member team": the compound says what is counted
+            best = form
         before = ctx.text[left:m.start()]
         qualifier = QUALIFIER_BEFORE.search(before)
         name = next((n for n, _ in QUALIFIERS if qualifier and qualifier.group(n)), "exactly")
@@ -173,8 +182,16 @@ def propose_statistics(ctx: Context) -> None:
         slug = measure.split("/")[-1]
         if meeting and slug in ABOUT_MEETING:
             props["about"] = meeting[1]
+        organisation = re.match(r"-member\s+(?:the\s+)?", ctx.text[m.end():m.end() + 16])
+        if slug == "member-states" and organisation:  # "the eight-member SCO": the organisation's members
+            named = ctx.matches_in(m.end() + organisation.end(), m.end() + organisation.end() + 60, {"org"})
+            if named and named[0].start == m.end() + organisation.end():
+                props["about"] = named[0].path
         prefix = f"{meeting[2]}-{meeting[3]}" if meeting else _prefix(props)
         subject = f"statistic/{prefix}/{slug}"
+        if any(f.subject.startswith(subject) and f.props.get("value") == value and f.props.get("measure") == measure
+               and f.props.get("period") == props.get("period") for f in ctx.facts):
+            continue  # the same figure of the same measure stated again ("The three-member team …"): one statistic
         used[subject] = used.get(subject, 0) + 1
         if used[subject] > 1:
             subject += "-" + (period if period and period.isdigit() else str(used[subject]))
@@ -189,6 +206,31 @@ def propose_statistics(ctx: Context) -> None:
             if meeting and slug not in ABOUT_MEETING:
                 extra["reportedAt"] = meeting[1]
             ctx.add(Proposal("statistic", subject, extra, reporter[1], 0.6, "the person the text says reported it"))
+
+
+COUNTRIES_AFTER = re.compile(r"\s*(?:(?:SCO\s+)?(?:member\s+)?(?:countries|states|nations)\b|(?:государств|стран)"
+                             r"[а-я]*|个?(?:成员国|国家))", re.IGNORECASE)
+MEMBER_COMPOUND = re.compile(r"-member\s+(?:(?P<org>(?:the\s+)?[A-Z][\w-]*)|(?P<group>team|delegation|group|panel)\b)")
+
+
+def _counted_by_form(ctx, m, sentence):
+    """What a figure counts when no measure label fits its words, by the form of the phrase:
+    "6个成员国的代表参加了会议", "from 17 countries" in a sentence about who attended: participating countries;
+    "the eight-member SCO": an organisation's member states; "a three-member team": a delegation's members."""
+    from kg.draft.meetings import ATTENDANCE
+
+    known = ctx.gazetteer.entities
+    compound = MEMBER_COMPOUND.match(ctx.text, m.end())
+    if compound and compound.group("org") and "measure/member-states" in known:
+        at = compound.start("org")
+        if any(o.start <= at + 4 and o.end > at for o in ctx.matches_in(at, at + 60, {"org"})):
+            return (0.5, True, 1), "measure/member-states", "member states of an organisation"
+    if compound and compound.group("group") and "measure/delegation-members" in known:
+        return (0.5, True, 1), "measure/delegation-members", "members of a delegation"
+    if (COUNTRIES_AFTER.match(ctx.text, m.end()) and ATTENDANCE.search(sentence.text)
+            and "measure/participating-countries" in known and ctx.meetings):
+        return (0.5, False, 1), "measure/participating-countries", "participating countries"
+    return None
 
 
 def _ordinals(ctx):
@@ -254,6 +296,13 @@ def _reporter(ctx, sentence, at):
                 quote = ctx.quote(min(cue.start(), start), max(cue.end(), end))
                 if quote:
                     return path, quote
+    source = ORG_SOURCE.search(ctx.text, line_start, line_end)
+    if source:  # "По данным РАТС, …", "According to the RATS, …": an organisation reports it
+        named = ctx.matches_in(source.end(), source.end() + 80, {"org"})
+        if named and named[0].start - source.end() <= 4:
+            quote = ctx.quote(source.start(), named[0].end)
+            if quote:
+                return named[0].path, quote
     pronoun = PRONOUN.search(ctx.text, line_start, line_end)
     if pronoun:
         earlier = [p for p in ctx.persons if p[0] < line_start]

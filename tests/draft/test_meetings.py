@@ -54,3 +54,12 @@ def test_a_bare_numbered_meeting_of_the_rats_and_its_organiser(drafter, vocabula
     assert values(facts, meeting, "startDate") == ["--03-18"]
     assert values(facts, meeting, "location") == ["city/tashkent"]
     assert values(facts, meeting, "organiser") == ["org/sco-rats-executive-committee"]
+
+
+def test_chinese_member_states_after_the_sco_was_named_are_its_members(drafter, vocabulary):
+    text = ("发布时间:2012-03-28 10:00:00\n上海合作组织地区反恐怖机构理事会第二十次会议27日在塔什干举行。"
+            "来自哈萨克斯坦、中国和俄罗斯3个成员国的代表参加了会议。")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "participation/rats-council/20/china", "role") == ["member"]
+    assert values(facts, "membership/sco/china/member", "role") == ["member"]
+    assert values(facts, "membership/sco/china/member", "asOf") == ["2012-03-28"]

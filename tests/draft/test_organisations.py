@@ -45,3 +45,24 @@ def test_sco_status_in_clauses_founding_and_prospective_members(drafter, vocabul
     assert values(facts, "membership/sco/belarus/observer", "role") == ["observer"]
     assert values(facts, "membership/sco/cambodia/dialogue-partner", "role") == ["dialoguePartner"]
     assert values(facts, "membership/sco/mongolia/prospective-member", "asOf") == ["2024-09-08"]
+
+
+def test_states_joining_the_sco_and_when(drafter, vocabulary):
+    text = ("Published: Jul 23, 2024\nWith Belarus becoming a member earlier this month, the SCO has been joined by "
+            "China, India, Pakistan, and Russia. The SCO is a bloc in which India and Pakistan were admitted as "
+            "full members in 2017. Belarus and Mongolia will join SCO in 2026.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "membership/sco/russia/member", "asOf") == ["2024-07-23"]  # after the Oxford comma too
+    assert values(facts, "membership/sco/india/member", "startTime") == ["2017"]
+    assert values(facts, "membership/sco/mongolia/prospective-member", "role") == ["prospectiveMember"]
+    assert values(facts, "membership/sco/mongolia/member", "status") == ["expected"]
+    assert values(facts, "membership/sco/mongolia/member", "startTime") == ["2026"]
+
+
+def test_russian_states_that_joined_the_sco(drafter, vocabulary):
+    text = "ШОС основана в 2001 году. Позже, в 2017-м, полноправными членами объединения стали Индия и Пакистан."
+    _, facts = drafted(drafter, vocabulary, text)
+    for state in ("india", "pakistan"):
+        assert values(facts, f"membership/sco/{state}/member", "role") == ["member"]
+        assert values(facts, f"membership/sco/{state}/member", "startTime") == ["2017"]
+        assert values(facts, f"membership/sco/{state}/member", "asOf") == []  # when it began, not a status as of

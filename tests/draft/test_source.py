@@ -35,3 +35,23 @@ def test_bylines_wires_and_the_outlet_on_the_date_line(drafter, vocabulary):
     assert values(facts, "source", "relays") == ["org/kazinform"]
     assert values(facts, "holding/sco-rats-executive-committee-director/ruslan-mirzayev", "post") == [
         "post/sco-rats-executive-committee-director"]
+
+
+def test_the_dateline_s_date_and_the_outlet_filing_after_it(drafter, vocabulary):
+    text = "Ташкент. 28 марта. INTERFAX.RU - Заседание Совета РАТС ШОС откроется в пятницу в Ташкенте."
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "datelineCity") == ["city/tashkent"]
+    assert values(facts, "source", "datelineDate") == ["--03-28"]  # no year: none is written
+    assert values(facts, "source", "publisher") == ["org/interfax"]
+    zh = "新华社塔什干3月27日电 上海合作组织地区反恐怖机构理事会第二十次会议27日在塔什干举行。"
+    _, facts = drafted(drafter, vocabulary, zh)
+    assert values(facts, "source", "datelineDate") == ["--03-27"]
+
+
+def test_contributing_agencies_another_outlet_s_report_and_a_twelve_hour_clock(drafter, vocabulary):
+    text = ("SCO holds a joint drill\nPublished: Jul 23, 2024 07:56 PM\nThe drill took place in Xinjiang, China "
+            "Central Television (CCTV) reported on Tuesday.\n(With inputs from PTI)")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "publicationDate") == ["2024-07-23T19:56:00"]
+    assert sorted(values(facts, "source", "relays")) == ["org/cctv", "org/pti"]
+    assert values(facts, "source", "publisher") == []  # "reported": another outlet's report, not the page's

@@ -34,3 +34,27 @@ def test_russian_figures_qualifiers_and_period(drafter, vocabulary):
     assert values(facts, stat + "online-materials-blocked", "qualifier") == ["approximately"]
     assert values(facts, stat + "online-materials-blocked", "reportedBy") == ["person/ruslan-mirzayev"]
     assert values(facts, "person/ruslan-mirzayev", "statedName") == ["Руслан Мирзаев"]
+
+
+def test_what_a_figure_counts_by_the_form_of_its_phrase(drafter, vocabulary):
+    text = ("A three-member team from Delhi is in Pakistan. The exercise was announced by the RATS of the eight-member "
+            "SCO during its 36th meeting in Tashkent.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "statistic/rats-council-36/member-states", "value") == ["8"]
+    assert values(facts, "statistic/rats-council-36/member-states", "about") == ["org/sco"]
+    assert values(facts, "statistic/rats-council-36/delegation-members", "value") == ["3"]
+    zh = "上海合作组织地区反恐怖机构理事会第二十次会议27日在塔什干举行。来自哈萨克斯坦、中国和俄罗斯3个成员国的代表参加了会议。"
+    _, facts = drafted(drafter, vocabulary, zh)
+    assert values(facts, "statistic/rats-council-20/participating-countries", "value") == ["3"]
+    assert values(facts, "statistic/rats-council-20/participating-countries", "about") == ["meeting/rats-council/20"]
+
+
+def test_an_organisation_reporting_figures_and_russian_periods(drafter, vocabulary):
+    text = ("По данным РАТС, в странах ШОС предотвращено более 40 терактов. "
+            "С начала 2017 г. задержано 1,5 тыс. их членов и пособников.")
+    _, facts = drafted(drafter, vocabulary, text)
+    stat = "statistic/sco-space/terrorist-attacks-prevented"
+    assert values(facts, stat, "reportedBy") == ["org/sco-rats"]
+    assert values(facts, stat, "area") == ["region/sco-space"]
+    detained = [s for s, k in facts if s.endswith("individuals-detained") and k == "period"]
+    assert [values(facts, s, "period") for s in detained] == [["с начала 2017 г."]]
