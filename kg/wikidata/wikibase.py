@@ -223,7 +223,7 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
         yield _Statement(item(s), "P1114", _quantity(o, qualifier), circumstances)
     elif p == RATS.area:
         yield _Statement(item(s), "P276", item(o))
-    elif p == RATS.about:
+    elif p == RATS.about and (s, RDF.type, RATS.Statistic) in graph:  # a statement's subject is no P518
         yield _Statement(item(s), "P518", item(o))
     elif p == RATS.period and o.datatype == XSD.gYear:
         yield _Statement(item(s), "P585", _value(o))
