@@ -182,6 +182,33 @@ class RATS(DefinedNamespace):
     endTime: URIRef
     datelineDate: URIRef
     recognisedSpelling: URIRef
+    # terms for every fact the text states (issue 19)
+    Statement: URIRef
+    Event: URIRef
+    Mechanism: URIRef
+    PermanentBody: URIRef
+    Conference: URIRef
+    UnnamedGroup: URIRef
+    statedBy: URIRef
+    statedAt: URIRef
+    content: URIRef
+    announcedBy: URIRef
+    proposedBy: URIRef
+    proposedTo: URIRef
+    establishedAt: URIRef
+    establishedBy: URIRef
+    basedOn: URIRef
+    decidedBy: URIRef
+    preparedFor: URIRef
+    represents: URIRef
+    partOfEvent: URIRef
+    follows: URIRef
+    periodStart: URIRef
+    periodEnd: URIRef
+    relayedReportDate: URIRef
+    militaryRank: URIRef
+    ordinal: URIRef
+    duration: URIRef
 
 
 ENTITY = Namespace(BASE)

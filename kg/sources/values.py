@@ -2,7 +2,8 @@
 
 Where the ontology sets no range (dates, periods), the lexical form decides: ``2022-11-08`` is
 an ``xsd:date``, ``2017-06`` an ``xsd:gYearMonth``, ``2013`` an ``xsd:gYear``, ``--11-07`` an
-``xsd:gMonthDay`` (a date stated without a year); anything else stays text.
+``xsd:gMonthDay`` (a date stated without a year), ``--09`` an ``xsd:gMonth`` (a month without a
+year); anything else stays text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _DATE_FORMS = [
     (re.compile(r"^\d{4}-\d{2}$"), XSD.gYearMonth),
     (re.compile(r"^\d{4}$"), XSD.gYear),
     (re.compile(r"^--\d{2}-\d{2}$"), XSD.gMonthDay),
+    (re.compile(r"^--\d{2}$"), XSD.gMonth),
 ]
 _INTEGER = re.compile(r"^[+-]?\d+$")
 def typed_literal(value: str, range_: URIRef | None, language: str) -> Literal:
@@ -53,6 +55,7 @@ _CALENDAR_FORMS = {
     XSD.gYearMonth: re.compile(r"^-?\d{4,}-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
     XSD.gYear: re.compile(r"^-?\d{4,}(Z|[+-]\d{2}:\d{2})?$"),
     XSD.gMonthDay: re.compile(r"^--(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
+    XSD.gMonth: re.compile(r"^--(\d{2})(Z|[+-]\d{2}:\d{2})?$"),
 }
 
 
@@ -83,15 +86,15 @@ def well_formed(literal: Literal) -> bool:
             date(2000, month, day)  # a leap year, so --02-29 is allowed as XSD allows it
         except ValueError:
             return False
-    elif literal.datatype == XSD.gYearMonth:
+    elif literal.datatype in (XSD.gYearMonth, XSD.gMonth):
         return 1 <= numbers[0] <= 12
     return True
 
 
 # ----------------------------------------------------------------------------- compatible calendar values
 
-CALENDAR_TYPES = (XSD.date, XSD.dateTime, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay)
-"""The datatypes a date may be stated in, from the full date to the year or the day alone."""
+CALENDAR_TYPES = (XSD.date, XSD.dateTime, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay, XSD.gMonth)
+"""The datatypes a date may be stated in, from the full date to the year, the day or the month alone."""
 
 
 def calendar_key(literal) -> str | None:
@@ -102,6 +105,8 @@ def calendar_key(literal) -> str | None:
     '????-11-06'
     >>> calendar_key(Literal("2019", datatype=XSD.gYear))
     '2019-??-??'
+    >>> calendar_key(Literal("--09", datatype=XSD.gMonth))
+    '????-09-??'
     """
     if not isinstance(literal, Literal) or literal.datatype not in CALENDAR_TYPES:
         return None
@@ -112,6 +117,8 @@ def calendar_key(literal) -> str | None:
         return text[:7] + "-??"
     if literal.datatype == XSD.gYear:
         return text[:4] + "-??-??"
+    if literal.datatype == XSD.gMonth:
+        return "????" + text[1:4] + "-??"
     return "????" + text[1:7]
 
 
@@ -140,7 +147,8 @@ def sparql_calendar_key(variable: str, key: str) -> str:
         f"BIND (IF(DATATYPE({v}) IN (xsd:date, xsd:dateTime), SUBSTR(STR({v}), 1, 10),"
         f" IF(DATATYPE({v}) = xsd:gYearMonth, CONCAT(SUBSTR(STR({v}), 1, 7), \"-??\"),"
         f" IF(DATATYPE({v}) = xsd:gYear, CONCAT(SUBSTR(STR({v}), 1, 4), \"-??-??\"),"
-        f" IF(DATATYPE({v}) = xsd:gMonthDay, CONCAT(\"????\", SUBSTR(STR({v}), 2, 6)), ?unbound)))) AS {key})"
+        f" IF(DATATYPE({v}) = xsd:gMonthDay, CONCAT(\"????\", SUBSTR(STR({v}), 2, 6)),"
+        f" IF(DATATYPE({v}) = xsd:gMonth, CONCAT(\"????\", SUBSTR(STR({v}), 2, 3), \"-??\"), ?unbound))))) AS {key})"
     )
 
 

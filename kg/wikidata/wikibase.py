@@ -195,7 +195,7 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
         yield _Statement(item(s), "P31", aligned if aligned is not None else item(o))
         return
     if p in DIRECT:
-        if isinstance(o, Literal) and o.datatype == XSD.gMonthDay:
+        if isinstance(o, Literal) and o.datatype in (XSD.gMonthDay, XSD.gMonth):
             return  # a Wikibase time needs a year: a date stated without one is not exported
         yield _Statement(item(s), DIRECT[p], _value(o))
         return
@@ -223,7 +223,7 @@ def _statements(graph: Graph, s, p, o, ontology: Graph):
         yield _Statement(item(s), "P1114", _quantity(o, qualifier), circumstances)
     elif p == RATS.area:
         yield _Statement(item(s), "P276", item(o))
-    elif p == RATS.about:
+    elif p == RATS.about and (s, RDF.type, RATS.Statistic) in graph:  # a statement's subject is no P518
         yield _Statement(item(s), "P518", item(o))
     elif p == RATS.period and o.datatype == XSD.gYear:
         yield _Statement(item(s), "P585", _value(o))
@@ -242,7 +242,7 @@ def _period(graph: Graph, node) -> list[tuple]:
     """The start time (P580) and end time (P582) a source gives a membership or a post holding."""
     dated = [(pid, d) for prop, pid in ((RATS.startTime, "P580"), (RATS.endTime, "P582"))
              for d in graph.objects(node, prop)]
-    return [(pid, _value(d)) for pid, d in dated if not (isinstance(d, Literal) and d.datatype == XSD.gMonthDay)]
+    return [(pid, _value(d)) for pid, d in dated if not (isinstance(d, Literal) and d.datatype in (XSD.gMonthDay, XSD.gMonth))]
 
 
 def _value(term):

@@ -162,3 +162,45 @@ def test_the_news_terms_case_conforms_to_the_shapes(project, vocabulary, known):
     reference = load_authority(project.authority) + mapped.reference
     report = validator.check([mapped.stated], reference)
     assert report.counts == {"Violation": 0, "Warning": 0, "Info": 0}, report.to_text()
+
+
+FACT_TERMS = [
+    # terms for every fact the text states (issue 19), each used in tests/cases/mapper/fact-terms/
+    "Statement", "statedBy", "statedAt", "content", "Event", "Mechanism", "PermanentBody", "Conference",
+    "UnnamedGroup", "announcedBy", "proposedBy", "proposedTo", "establishedAt", "establishedBy", "basedOn",
+    "decidedBy", "preparedFor", "represents", "partOfEvent", "follows", "periodStart", "periodEnd",
+    "relayedReportDate", "militaryRank", "ordinal", "duration", "stageOf", "stageNumber", "actor", "about",
+]
+
+
+@pytest.fixture(scope="module")
+def fact_terms_case(vocabulary, known):
+    case = HERE / "cases" / "mapper" / "fact-terms"
+    return map_source((case / "mapping.yaml").read_text(encoding="utf-8"), (case / "input.txt").read_text(encoding="utf-8"),
+                      source_id="fact-terms", vocabulary=vocabulary, known=known)
+
+
+def test_every_term_for_the_facts_a_text_states_has_a_case(vocabulary, fact_terms_case):
+    from rdflib import RDF
+
+    graph = fact_terms_case.stated + fact_terms_case.reference
+    used = {t for triple in graph for t in triple} | set(graph.objects(None, RDF.type))
+    for term in FACT_TERMS:
+        iri = URIRef("https://w3id.org/sco-rats/ontology#" + term)
+        assert vocabulary.term(term) == iri, f"{term} is not declared"
+        assert iri in used, f"no test case uses rats:{term}"
+
+
+def test_a_month_without_a_year_and_a_duration_are_typed(fact_terms_case):
+    values = set(fact_terms_case.stated.objects())
+    assert Literal("--09", datatype=XSD.gMonth) in values and Literal("P1Y", datatype=XSD.duration) in values
+    assert Literal("2022", datatype=XSD.gYear) in values  # a period's start, typed by the range
+
+
+def test_the_fact_terms_case_conforms_to_the_shapes(project, fact_terms_case):
+    from kg.validation.validate import Validator
+
+    validator = Validator.from_folders(project.ontology, project.shapes)
+    reference = load_authority(project.authority) + fact_terms_case.reference
+    report = validator.check([fact_terms_case.stated], reference)
+    assert report.counts == {"Violation": 0, "Warning": 0, "Info": 1}, report.to_text()  # the --09 has no year

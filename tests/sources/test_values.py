@@ -16,7 +16,7 @@ def lit(text, datatype):
     return Literal(text, datatype=datatype)
 
 
-D, YM, Y, MD, DT = XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay, XSD.dateTime
+D, YM, Y, MD, DT, M = XSD.date, XSD.gYearMonth, XSD.gYear, XSD.gMonthDay, XSD.dateTime, XSD.gMonth
 PAIRS = [
     (lit("--11-06", MD), lit("2019-11-06", D), True),
     (lit("--11-06", MD), lit("2019-11-08", D), False),
@@ -31,6 +31,13 @@ PAIRS = [
     (lit("2019-11", YM), lit("2019", Y), True),
     (lit("2024-09-08T10:00:00", DT), lit("2024-09-08", D), True),
     (lit("2024-09-08T10:00:00", DT), lit("--09-07", MD), False),
+    (lit("--09", M), lit("2012-09-05", D), True),
+    (lit("--09", M), lit("2012-10-05", D), False),
+    (lit("--09", M), lit("2012-09", YM), True),
+    (lit("--09", M), lit("--09-27", MD), True),
+    (lit("--09", M), lit("--10-27", MD), False),
+    (lit("--09", M), lit("2012", Y), True),
+    (lit("--09", M), lit("--10", M), False),
     (lit("2019-11-06", D), lit("2019-11-06", D), True),
     (lit("2019-11-06", D), lit("2019-11-07", D), False),
     (Literal("over the past three years"), lit("2019", Y), False),
@@ -64,3 +71,12 @@ def test_the_date_shapes_use_the_shared_notion(project):
 
 def test_to_oxigraph_keeps_partial_dates():
     assert to_oxigraph(lit("--11-06", MD)).datatype.value == str(MD)
+    assert to_oxigraph(lit("--09", M)).datatype.value == str(M)
+
+
+def test_a_month_without_a_year_is_typed_by_its_form():
+    from kg.sources.values import typed_literal
+
+    assert typed_literal("--09", None, "zh") == lit("--09", M)
+    with pytest.raises(ValueError):
+        typed_literal("--13", None, "zh")

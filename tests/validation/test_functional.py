@@ -20,6 +20,8 @@ DERIVED_CASES = [
     ("badPublished", "OneValueOf-publicationDate", SH.Violation),
     ("badQualifier", "OneValueOf-qualifier", SH.Warning),
     ("badOrganisation", "OneValueOf-organisation", SH.Violation),
+    ("badRelayed", "OneValueOf-relayedReportDate", SH.Violation),
+    ("badOrdinal", "OneValueOf-ordinal", SH.Violation),
 ]
 
 
@@ -40,6 +42,7 @@ def test_compatible_values_are_one_value(results):
     flagged = {results.value(r, SH.focusNode) for r in results.subjects(SH.sourceShape, None)
                if str(results.value(r, SH.sourceShape)).startswith(str(SHAPES["OneValueOf-"]))}
     assert EX.okPublished not in flagged and EX.okMeasure not in flagged and EX.membershipOk not in flagged
+    assert EX.okRelayed not in flagged and EX.okOrdinal not in flagged
 
 
 def test_every_functional_property_is_checked_once(ontology, project):
