@@ -9,6 +9,8 @@ Reading them from the shapes' own queries keeps them true when a shape changes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import RDF, URIRef
 from rdflib.paths import Path
 from rdflib.plugins.sparql import prepareQuery
@@ -28,7 +30,7 @@ def join_keys(select: str) -> tuple[tuple[str, ...], ...]:
     Read from the query's algebra, so a shape cannot declare one thing and do another; a
     new source's neighbourhood (``kg.validation.validate.neighbourhood``) is found through them.
     """
-    algebra = prepareQuery(select).algebra
+    algebra = _algebra(select)
     this = Variable("this")
     keys = set()
     for triples in _alternatives(algebra):
@@ -47,10 +49,18 @@ def read_predicates(select: str) -> frozenset[str] | None:
     A new source's neighbourhood keeps only these triples of the evidence it reads
     (``kg.validation.validate.neighbourhood``): the rest, quotes and offsets, only explains findings.
     """
-    nodes = list(_nodes(prepareQuery(select).algebra))
+    nodes = list(_nodes(_algebra(select)))
     if any(isinstance(p, Variable) for bgp in _basic_patterns(nodes) for _, p, _ in bgp):
         return None
     return frozenset(str(node) for node in nodes if isinstance(node, URIRef))
+
+
+@lru_cache(maxsize=1024)
+def _algebra(select: str):
+    """The SPARQL algebra of ``select``, parsed once per process: rdflib's parser (pyparsing)
+    takes a third of a second a query, and each constraint is read three times, by every
+    validator an app or a command makes (the functions here only read the algebra)."""
+    return prepareQuery(select).algebra
 
 
 EVIDENCE_PREDICATES = {RDF.subject, RDF.predicate, RDF.object, OA.hasTarget}
@@ -67,7 +77,7 @@ def evidence_read(select: str) -> frozenset[str] | None:
     the evidence of the other statements bears on no finding of these shapes.
     """
     found: set[str] = set()
-    for bgp in _basic_patterns(_nodes(prepareQuery(select).algebra)):
+    for bgp in _basic_patterns(_nodes(_algebra(select))):
         fixed = {s: o for s, p, o in bgp if p == RDF.predicate}
         for s, p, _ in bgp:
             links = [p] if isinstance(p, URIRef) else [n for n in _nodes(p) if isinstance(n, URIRef)]
