@@ -66,3 +66,11 @@ def test_russian_states_that_joined_the_sco(drafter, vocabulary):
         assert values(facts, f"membership/sco/{state}/member", "role") == ["member"]
         assert values(facts, f"membership/sco/{state}/member", "startTime") == ["2017"]
         assert values(facts, f"membership/sco/{state}/member", "asOf") == []  # when it began, not a status as of
+
+
+def test_states_listed_before_in_addition_to_these_states_share_the_status(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO was established by the leaders of Russia, China and Kazakhstan "
+            "(currently, in addition to these states, the alliance also includes Iran and India).")
+    _, facts = drafted(drafter, vocabulary, text)
+    for state in ("russia", "china", "kazakhstan", "iran", "india"):
+        assert values(facts, f"membership/sco/{state}/member", "asOf") == ["2024-09-08"], state
