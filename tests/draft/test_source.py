@@ -55,3 +55,13 @@ def test_contributing_agencies_another_outlet_s_report_and_a_twelve_hour_clock(d
     assert values(facts, "source", "publicationDate") == ["2024-07-23T19:56:00"]
     assert sorted(values(facts, "source", "relays")) == ["org/cctv", "org/pti"]
     assert values(facts, "source", "publisher") == []  # "reported": another outlet's report, not the page's
+
+
+def test_the_note_on_the_author_closing_the_page_gives_author_and_publisher(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO RATS met in Astana.\n\nPuck Henry\nPuck Henry is an editor for "
+            "ePrimefeed covering all types of news.\n\nMost Popular\n\nRecent Comments\n")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "author") == ["person/puck-henry"]
+    assert values(facts, "source", "publisher") == ["org/eprimefeed"]
+    assert values(facts, "holding/eprimefeed-editor/puck-henry", "post") == ["post/eprimefeed-editor"]
+    assert values(facts, "holding/eprimefeed-editor/puck-henry", "asOf") == ["2024-09-08"]
