@@ -38,6 +38,8 @@ ADDITION = re.compile(r"\bin addition to (?:these|those|the above|them)(?:\s+(?:
                       r"\bbesides (?:these|those|them)(?:\s+(?:states|countries))?\b|помимо (?:этих|них)|除(?:这|上述)",
                       re.IGNORECASE)
 """"(… in addition to these states, the SCO also includes A, B)": the states listed before share the status."""
+SOME_OF = re.compile(r"\b(?:from|of)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|some|\d+)\s+)?"
+                     r"(?:the\s+)?(?:SCO\s+)?$", re.IGNORECASE)
 CLAUSES = re.compile(r";|,\s+(?:while|whereas|and)\s+|\s+а\s+|，|；")
 SCO = re.compile(r"\bSCO\b|Shanghai Cooperation Organi[sz]ation|ШОС|Шанхайск|上合|上海合作组织")
 RU_ROLES = {"наблюдател": "observer", "партн": "dialoguePartner", "член": "member"}
@@ -104,6 +106,8 @@ def _status_listed(ctx, begin, end):
         cue = pattern.search(ctx.text, begin, end)
         # the states after the cue ("With Belarus becoming …, the SCO has been joined by China, …")
         listed = [s for s in states if cue and s.start >= cue.end()]
+        if cue and SOME_OF.search(ctx.text, max(begin, cue.start() - 30), cue.start()):
+            continue  # "forces from two SCO member states – A and B": where some came from, not the SCO's members
         if cue and listed and 0 <= listed[0].start - cue.end() <= 30:
             role, joined = ("member", True) if name == "joined" else (name, False)
             states = _in_addition(ctx, states, cue.start()) + listed

@@ -74,3 +74,10 @@ def test_states_listed_before_in_addition_to_these_states_share_the_status(draft
     _, facts = drafted(drafter, vocabulary, text)
     for state in ("russia", "china", "kazakhstan", "iran", "india"):
         assert values(facts, f"membership/sco/{state}/member", "asOf") == ["2024-09-08"], state
+
+
+def test_states_some_came_from_are_not_listed_as_the_sco_s_members(drafter, vocabulary):
+    text = ("4 October 2021\nPabbi-2021 was the first exercise with physical participation of counter-terrorism "
+            "forces from two SCO member states – Pakistan and China.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert not [key for key in facts if key[0].startswith("membership/")]
