@@ -80,6 +80,24 @@ def _publication_date(ctx: Context) -> None:
                          "a date labelled as the page's, or standing at its head" if labelled or clock
                          else "the date opening the stored page"))
         return
+    _date_closing_the_page(ctx)
+
+
+def _date_closing_the_page(ctx: Context) -> None:
+    """A full date alone on its line after the last paragraph of the text ("4 October 2021" under a press release):
+    the page's date, when none heads or labels it."""
+    paragraphs = [m for m in re.finditer(r"[^\n]{200,}", ctx.text)]
+    if not paragraphs:
+        return
+    for date in ctx.dates:
+        line_start = ctx.text.rfind("\n", 0, date.start) + 1
+        line_end = ctx.text.find("\n", date.end)
+        line = ctx.text[line_start:len(ctx.text) if line_end < 0 else line_end]
+        if date.full and date.start > paragraphs[-1].end() and line.strip() == date.text.strip():
+            ctx.publication = date
+            ctx.add(Proposal("source", "source", {"publicationDate": date.first}, ctx.quote(date.start, date.end), 0.6,
+                             "a full date alone on its line after the text's last paragraph"))
+            return
 
 
 def _publisher_and_relays(ctx: Context) -> None:
