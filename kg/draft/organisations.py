@@ -34,6 +34,12 @@ ROLE_AFTER = re.compile(
     r"(?:s|\s+states|\s+countries|\s+nations)?\b|(?:were|was)\s+admitted\s+as\s+(?:full\s+)?(?P<admitted>members?)\b|"
     r"(?:are|is)\s+(?:willing|seeking|set|expected)\s+to\s+join\b(?P<join>)|will\s+join\b(?P<will>)|(?:являются|—)\s+(?P<ru>наблюдател|партн[её]р|член))",
     re.IGNORECASE)
+ADDITION = re.compile(r"\bin addition to (?:these|those|the above|them)(?:\s+(?:states|countries|nations))?\b|"
+                      r"\bbesides (?:these|those|them)(?:\s+(?:states|countries))?\b|помимо (?:этих|них)|除(?:这|上述)",
+                      re.IGNORECASE)
+""""(… in addition to these states, the SCO also includes A, B)": the states listed before share the status."""
+SOME_OF = re.compile(r"\b(?:from|of)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten|several|some|\d+)\s+)?"
+                     r"(?:the\s+)?(?:SCO\s+)?$", re.IGNORECASE)
 CLAUSES = re.compile(r";|,\s+(?:while|whereas|and)\s+|\s+а\s+|，|；")
 SCO = re.compile(r"\bSCO\b|Shanghai Cooperation Organi[sz]ation|ШОС|Шанхайск|上合|上海合作组织")
 RU_ROLES = {"наблюдател": "observer", "партн": "dialoguePartner", "член": "member"}
@@ -65,6 +71,24 @@ def _members_listed(ctx: Context) -> None:
             _status_listed(ctx, begin, end)
 
 
+def _in_addition(ctx, states, cue):
+    """The states of the list right before "in addition to these states" (before the cue): they have the status too."""
+    addition = None
+    for found in ADDITION.finditer(ctx.text, states[0].start, cue):
+        addition = found
+    if not addition:
+        return []
+    earlier = [s for s in states if s.end <= addition.start()]
+    if not earlier or addition.start() - earlier[-1].end > 30:
+        return []
+    kept = [earlier[-1]]
+    for previous in reversed(earlier[:-1]):  # one list: the states only commas and "and" part
+        if not re.fullmatch(r"\s*(?:,|,?\s*and|и|、|和)\s*", ctx.text[previous.end:kept[0].start]):
+            break
+        kept.insert(0, previous)
+    return kept
+
+
 def _list_goes_on(ctx, at, after):
     """", and" between two states of one list ("Pakistan, Russia, Tajikistan, and Uzbekistan"): not a new clause."""
     return bool(ctx.text[at:after].strip(" ,") == "and" and ctx.matches_in(after, after + 40, {"state"})
@@ -82,9 +106,11 @@ def _status_listed(ctx, begin, end):
         cue = pattern.search(ctx.text, begin, end)
         # the states after the cue ("With Belarus becoming …, the SCO has been joined by China, …")
         listed = [s for s in states if cue and s.start >= cue.end()]
+        if cue and SOME_OF.search(ctx.text, max(begin, cue.start() - 30), cue.start()):
+            continue  # "forces from two SCO member states – A and B": where some came from, not the SCO's members
         if cue and listed and 0 <= listed[0].start - cue.end() <= 30:
             role, joined = ("member", True) if name == "joined" else (name, False)
-            states = listed
+            states = _in_addition(ctx, states, cue.start()) + listed
             break
     after = ROLE_AFTER.search(ctx.text[states[-1].end:end])
     leading = states[0].start - begin < 20 or re.search(r"\b(?:that|which|where|что)\s+$", ctx.text[begin:states[0].start])

@@ -99,6 +99,12 @@ def _tokens(phrase: str, language: str) -> tuple:
     return tuple(words)
 
 
+PLACE_AND_TITLE = re.compile(r"\s+(?:at|of|named\s+after)\s+(?:the\s+)?[A-Z][\w.-]*(?:\s+(?:[A-Z][\w.-]*|named|after|of|the|and))*"
+                             r"\s*,?\s*(?:(?:[Pp]rofessor|Dr\.?|(?:(?:Major|Lieutenant|Brigadier)[- ])?General|Colonel)\s*)?")
+""""Director of the Institute … at Moscow State University named after MV Lomonosov, Professor Alexey Maslov":
+the post's words, a name or place of its organisation ("at …", "named after …"), a title, then the name."""
+
+
 def find_post(ctx: Context, start: int, end: int, before: bool):
     """The post whose label's words all occur in text[start:end]; with the span of those words."""
     window = ctx.text[start:end]
@@ -133,7 +139,7 @@ def find_post(ctx: Context, start: int, end: int, before: bool):
                 positions = list(first.values())
             span = (start + min(s for s, _ in positions), start + max(e for _, e in positions))
             gap = ctx.text[span[1]:end] if before else ctx.text[start:span[0]]
-            if len(gap.split()) > 3:
+            if len(gap.split()) > 3 and not (before and PLACE_AND_TITLE.fullmatch(gap)):
                 continue
             if best is None or len(needed) > best[0]:
                 best = (len(needed), entity.path, *span)
@@ -149,12 +155,13 @@ def propose_people(ctx: Context) -> None:
     if ctx.language != "zh":
         names += [(s, e, None, name) for s, e, name in candidate_names(ctx.text, script, taken)]
     names.sort()
-    seen_names, holdings, known_post = set(), set(), {}
+    seen_names, holdings, known_post, named_with_post, titled = set(), set(), {}, set(), set()
     for start, end, path, name in names:
         sentence = ctx.sentence_at(start)
         post = find_post(ctx, max(sentence.start, start - 120), start, before=True)
         after = ctx.text[end:min(sentence.end, end + 120)]
-        if not post and (re.match(r",\s*(?:the\s+)?|\s*[-–—]\s*|,\s*", after) or ctx.language == "zh"):
+        if not post and (re.match(r",\s*(?:the\s+)?|\s*[-–—]\s*|,\s*|\s+(?:is|was)\s+(?:an?|the)\s+", after)
+                         or ctx.language == "zh"):
             post = find_post(ctx, end, min(sentence.end, end + 120), before=False)
         if path is None:
             if not post:
@@ -181,17 +188,46 @@ def propose_people(ctx: Context) -> None:
             holdings.add(holding)
             ctx.add(Proposal("person", holding, props, quote, 0.5 if new else 0.8,
                              f"a post of the authority data next to the name ({post_path})"))
-            if name not in seen_names:
+            if name not in named_with_post:  # again if first seen bare: the quote that says who it is
                 seen_names.add(name)
+                named_with_post.add(name)
                 ctx.add(Proposal("person", path, {"statedName": name}, quote, 0.55 if new else 0.85,
                                  "the name as the text writes it"))
         elif name not in seen_names and path:
             seen_names.add(name)
             ctx.add(Proposal("person", path, {"statedName": name}, ctx.quote(start, end), 0.7,
                              "a spelling of a person in the authority data"))
+        if path not in titled and _title(ctx, start, end, path):
+            titled.add(path)
         _part(ctx, start, end, path, sentence, post[1] if post else known_post.get(path))
         if post:
             known_post.setdefault(path, post[1])
+
+
+TITLES = [
+    ("militaryRank", re.compile(r"(?<![\w-])(?:(?:Major|Lieutenant|Brigadier|Colonel)[- ]General|(?:Lieutenant[- ])?Colonel)"
+                                r"\s+$")),
+    ("academicTitle", re.compile(r"(?<![\w-])(?:[Pp]rofessor|(?:[Dd]octor|[Cc]andidate) of [A-Z][a-z]+(?: [A-Z][a-z]+)? "
+                                 r"Sciences),?\s+$")),
+]
+"""A rank or an academic title right before the name ("Major General Ghiyosov Jamakhon", "Professor Alexey Maslov",
+"candidate of Political Sciences, Sergei Markov"); not a bare "General" ("Secretary General Sabyr Imandosov").
+English only: a Russian title is declined ("генерал-майора"), and its nominative is not in the text to quote."""
+
+
+def _title(ctx, start, end, path) -> bool:
+    """Propose the rank or academic title the text puts right before a name; return whether it found one."""
+    if ctx.language != "en":
+        return False
+    before = ctx.text[max(0, start - 60):start]
+    for prop, pattern in TITLES:
+        found = pattern.search(before)
+        if found:
+            begin = start - (len(before) - found.start())
+            ctx.add(Proposal("person", path, {prop: found.group(0).strip(" ,")}, ctx.quote(begin, end), 0.7,
+                             "a rank or academic title right before the name"))
+            return True
+    return False
 
 
 MEETING_WORDS = re.compile(r"\b(?:meeting|conference|forum|session|event|participants)\b|заседани|конференци|"
@@ -201,6 +237,11 @@ MEETING_WORDS = re.compile(r"\b(?:meeting|conference|forum|session|event|partici
 EXPERT = re.compile(r"\b(?:believes|considers|thinks|recalled|expert|professor|analyst|political scientist|"
                     r"candidate of|told (?:us|reporters|journalists))\b|эксперт|политолог|считает|полагает|专家|认为",
                     re.IGNORECASE)
+
+
+AUTHOR_NOTE = re.compile(r"\b(?:is|was)\s+an?\s+(?:[a-z]+\s+)?(?:editor|journalist|correspondent|reporter|writer|"
+                         r"columnist)\s+(?:for|at|with)\b")
+"""The note on the author closing a page ("Puck Henry is an editor for ePrimefeed"): not said at the meeting."""
 
 
 def at_the_meeting(ctx, offset) -> bool:
@@ -214,7 +255,8 @@ def at_the_meeting(ctx, offset) -> bool:
     if MEETING_WORDS.search(ctx.text, start, end):
         return True
     sentence = ctx.sentence_at(offset)
-    return len({path for _, path, *_ in ctx.meetings}) == 1 and not EXPERT.search(sentence.text)
+    return (len({path for _, path, *_ in ctx.meetings}) == 1 and not EXPERT.search(sentence.text)
+            and not AUTHOR_NOTE.search(sentence.text))
 
 
 def _part(ctx, start, end, path, sentence, post=None):

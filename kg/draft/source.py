@@ -80,6 +80,24 @@ def _publication_date(ctx: Context) -> None:
                          "a date labelled as the page's, or standing at its head" if labelled or clock
                          else "the date opening the stored page"))
         return
+    _date_closing_the_page(ctx)
+
+
+def _date_closing_the_page(ctx: Context) -> None:
+    """A full date alone on its line after the last paragraph of the text ("4 October 2021" under a press release):
+    the page's date, when none heads or labels it."""
+    paragraphs = [m for m in re.finditer(r"[^\n]{200,}", ctx.text)]
+    if not paragraphs:
+        return
+    for date in ctx.dates:
+        line_start = ctx.text.rfind("\n", 0, date.start) + 1
+        line_end = ctx.text.find("\n", date.end)
+        line = ctx.text[line_start:len(ctx.text) if line_end < 0 else line_end]
+        if date.full and date.start > paragraphs[-1].end() and line.strip() == date.text.strip():
+            ctx.publication = date
+            ctx.add(Proposal("source", "source", {"publicationDate": date.first}, ctx.quote(date.start, date.end), 0.6,
+                             "a full date alone on its line after the text's last paragraph"))
+            return
 
 
 def _publisher_and_relays(ctx: Context) -> None:
@@ -181,11 +199,17 @@ def _title(ctx: Context) -> None:
         return
 
 
+AUTHOR_NOTE = re.compile(r"\s+(?:is|was)\s+an?\s+(?:[a-z]+\s+)?(?:editor|journalist|correspondent|reporter|writer|"
+                         r"columnist|author)\s+(?:for|at|with|of)\s+$")
+""""Puck Henry is an editor for ePrimefeed": the note on the author that closes a page."""
 BYLINE = re.compile(r"(?i)(?:^|\s|\d)(?:by|author|written by|автор|作者)\s*[:：]?\s*$")
 
 
 def _author(ctx: Context) -> None:
-    """A byline ("By Zhang Tao", "作者:董龙江", "Автор: …") naming a person of the authority data."""
+    """A byline ("By Zhang Tao", "作者:董龙江", "Автор: …") naming a person of the authority data, or the note
+    on the author closing the page ("Puck Henry is an editor for ePrimefeed"): its author and its outlet."""
+    if ctx.language == "en":
+        _author_note(ctx)
     for match in ctx.matches:
         if match.kind != "person":
             continue
@@ -200,4 +224,22 @@ def _author(ctx: Context) -> None:
             begin = line_start + byline.start() if byline else line_start - len(previous_line) - 1
             ctx.add(Proposal("source", "source", {"author": match.path}, ctx.quote(max(0, begin), match.end), 0.7,
                              "a byline naming the author" if byline else "a name alone under the outlet's name"))
+            return
+
+
+def _author_note(ctx: Context) -> None:
+    """"<person> is an editor for <outlet> …" opening a line near the page's end (the last 600 characters, where a
+    site's menus may follow it): the author and the publisher."""
+    lines_start = len(ctx.text.rstrip()) - 600
+    for person in ctx.matches:
+        line_start = ctx.text.rfind("\n", 0, person.start) + 1
+        if person.kind != "person" or person.start < lines_start or ctx.text[line_start:person.start].strip():
+            continue
+        outlet = next((m for m in ctx.matches if m.kind == "media" and AUTHOR_NOTE.fullmatch(
+            ctx.text[person.end:m.start])), None)
+        if outlet:
+            ctx.add(Proposal("source", "source", {"author": person.path}, ctx.quote(person.start, outlet.end), 0.6,
+                             "a note on the author closing the page"))
+            ctx.add(Proposal("source", "source", {"publisher": outlet.path}, ctx.quote(person.start, outlet.end), 0.6,
+                             "the outlet the closing note on the author says they write for"))
             return

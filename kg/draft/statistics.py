@@ -167,6 +167,9 @@ def propose_statistics(ctx: Context) -> None:
                                  f"'{ctx.text[left:right].strip()[:60]}': add one and give it here"))
             continue
         (ratio, _noun, _hit), measure, label = best
+        if (measure == "measure/member-states" and SOME_OF_THEM.search(ctx.text, max(0, m.start() - 12), m.start())
+                and re.match(r"\s+(?:SCO\s+)?member\s+(?:states|countries)", ctx.text[m.end():m.end() + 30])):
+            continue  # "forces from two SCO member states": states some take part from, not the organisation's members
         props = {"a": "Statistic", "measure": measure, "value": value, "qualifier": name}
         period = _period(ctx, sentence, m.start())
         if period:
@@ -208,6 +211,7 @@ def propose_statistics(ctx: Context) -> None:
             ctx.add(Proposal("statistic", subject, extra, reporter[1], 0.6, "the person the text says reported it"))
 
 
+SOME_OF_THEM = re.compile(r"\b(?:from|of)\s+(?:the\s+)?$", re.IGNORECASE)
 COUNTRIES_AFTER = re.compile(r"\s*(?:(?:SCO\s+)?(?:member\s+)?(?:countries|states|nations)\b|(?:государств|стран)"
                              r"[а-я]*|个?(?:成员国|国家))", re.IGNORECASE)
 MEMBER_COMPOUND = re.compile(r"-member\s+(?:(?P<org>(?:the\s+)?[A-Z][\w-]*)|(?P<group>team|delegation|group|panel)\b)")

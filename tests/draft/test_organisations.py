@@ -66,3 +66,18 @@ def test_russian_states_that_joined_the_sco(drafter, vocabulary):
         assert values(facts, f"membership/sco/{state}/member", "role") == ["member"]
         assert values(facts, f"membership/sco/{state}/member", "startTime") == ["2017"]
         assert values(facts, f"membership/sco/{state}/member", "asOf") == []  # when it began, not a status as of
+
+
+def test_states_listed_before_in_addition_to_these_states_share_the_status(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO was established by the leaders of Russia, China and Kazakhstan "
+            "(currently, in addition to these states, the alliance also includes Iran and India).")
+    _, facts = drafted(drafter, vocabulary, text)
+    for state in ("russia", "china", "kazakhstan", "iran", "india"):
+        assert values(facts, f"membership/sco/{state}/member", "asOf") == ["2024-09-08"], state
+
+
+def test_states_some_came_from_are_not_listed_as_the_sco_s_members(drafter, vocabulary):
+    text = ("4 October 2021\nPabbi-2021 was the first exercise with physical participation of counter-terrorism "
+            "forces from two SCO member states – Pakistan and China.")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert not [key for key in facts if key[0].startswith("membership/")]

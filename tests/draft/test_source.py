@@ -55,3 +55,23 @@ def test_contributing_agencies_another_outlet_s_report_and_a_twelve_hour_clock(d
     assert values(facts, "source", "publicationDate") == ["2024-07-23T19:56:00"]
     assert sorted(values(facts, "source", "relays")) == ["org/cctv", "org/pti"]
     assert values(facts, "source", "publisher") == []  # "reported": another outlet's report, not the page's
+
+
+def test_the_note_on_the_author_closing_the_page_gives_author_and_publisher(drafter, vocabulary):
+    text = ("Date: September 8, 2024\nThe SCO RATS met in Astana.\n\nPuck Henry\nPuck Henry is an editor for "
+            "ePrimefeed covering all types of news.\n\nMost Popular\n\nRecent Comments\n")
+    _, facts = drafted(drafter, vocabulary, text)
+    assert values(facts, "source", "author") == ["person/puck-henry"]
+    assert values(facts, "source", "publisher") == ["org/eprimefeed"]
+    assert values(facts, "holding/eprimefeed-editor/puck-henry", "post") == ["post/eprimefeed-editor"]
+    assert values(facts, "holding/eprimefeed-editor/puck-henry", "asOf") == ["2024-09-08"]
+
+
+def test_a_full_date_alone_after_the_last_paragraph_is_the_page_s(drafter, vocabulary):
+    paragraph = ("JATE is an annual counter-terrorism exercise held under the framework of the SCO Regional "
+                 "Anti-Terrorism Structure (RATS). This year, Pakistan hosted this exercise at its National "
+                 "Counter-Terrorism Centre at Pabbi, Punjab.")
+    _, facts = drafted(drafter, vocabulary, f"Press Releases|\n\n{paragraph}\n\n4 October 2021\n\nClose Search Window")
+    assert values(facts, "source", "publicationDate") == ["2021-10-04"]
+    _, facts = drafted(drafter, vocabulary, f"Press Releases|\n\n4 October 2021\n\n{paragraph} On 5 May 2020 it began.")
+    assert values(facts, "source", "publicationDate") == []  # not after the text: a date in it is not the page's

@@ -58,3 +58,9 @@ def test_an_organisation_reporting_figures_and_russian_periods(drafter, vocabula
     assert values(facts, stat, "area") == ["region/sco-space"]
     detained = [s for s, k in facts if s.endswith("individuals-detained") and k == "period"]
     assert [values(facts, s, "period") for s in detained] == [["с начала 2017 г."]]
+
+
+def test_a_count_of_member_states_some_came_from_is_not_the_organisation_s(drafter, vocabulary):
+    text = "Pabbi-2021 was the first exercise with forces from two SCO member states – Pakistan and China."
+    _, facts = drafted(drafter, vocabulary, text)
+    assert not [key for key in facts if key[1] == "measure" and facts[key][0][0] == "measure/member-states"]
