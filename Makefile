@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# make test's processes (pytest-xdist): one per core by default; JOBS=0 runs the tests in this process.
+JOBS   ?= auto
 
 .PHONY: install build serve test test-slow test-reference test-remote clients reliability clean conformance vendor
 
@@ -55,10 +57,11 @@ serve: build vendor
 
 # The import contract (pyproject.toml, [tool.importlinter]) first: a wrong import fails here.
 # The slow tests (marked `slow`: a whole build, pyshacl over the whole graph, a server of their
-# own) are left out here and run by `make test-slow`; CI runs both.
+# own) are left out here and run by `make test-slow`; CI runs both. The tests run in $(JOBS)
+# processes, a test module in one of them (its module fixtures are built once).
 test: $(STAMP) vendor clients
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -m "not slow and not reference"
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile -m "not slow and not reference"
 
 test-slow: $(STAMP) vendor clients
 	$(BIN)/python -m pytest -m slow
