@@ -29,7 +29,7 @@ The rules checked here:
 Tests of an HTTP route are with the blueprint that serves it (``tests/web/test_sparql.py`` for
 ``/sparql``), unless they are about what a helper module builds for the route (an entity page's
 layout: ``tests/web/test_entity_view.py``). Helpers of the tests (``conftest.py``, ``browser.py``,
-``drafting.py``) are not test modules and are not checked.
+``html_page.py``, ``probe.py``, ``drafting.py``) are not test modules and are not checked.
 """
 
 from __future__ import annotations

@@ -19,3 +19,12 @@ def browser():
     chromium = Browser()
     yield chromium
     chromium.close()
+
+
+@pytest.fixture
+def writable_client(writable_store, tmp_path):
+    """A test client of an app over a store of its own, with a token and an accepted/ folder."""
+    from server import create_app
+
+    app = create_app(writable_store, {"API_TOKEN": "secret", "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
+    return app.test_client()

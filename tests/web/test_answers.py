@@ -11,24 +11,13 @@ import pytest
 from kg.store.workers import Answer
 from kg.web.answers import QueryAnswers, answer_headers
 from kg.web.cache import AnswerCache
+from probe import QUERY, count
 
 BASE = "https://w3id.org/sco-rats/"
 ASK = "ASK { ?s a <https://w3id.org/sco-rats/ontology#CouncilMeeting> }"
 SELECT = "SELECT ?m WHERE { ?m a <https://w3id.org/sco-rats/ontology#ScientificPracticalConference> }"
-QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Probe> }"
 
 
-@pytest.fixture
-def writable_client(writable_store, tmp_path):
-    from server import create_app
-
-    app = create_app(writable_store, {"API_TOKEN": "secret", "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
-    return app.test_client()
-
-
-def count(client) -> tuple[str, str]:
-    response = client.get("/sparql", query_string={"query": QUERY}, headers={"Accept": "application/sparql-results+json"})
-    return response.get_json()["results"]["bindings"][0]["n"]["value"], response.headers["X-Cache"]
 
 
 @pytest.mark.parametrize("query, accept", [

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 
 from kg.web.cache import AnswerCache
+from probe import QUERY, count
 from kg.store.executor import Answer
 
-QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/sco-rats/ontology#Probe> }"
 
 
-@pytest.fixture
-def writable_client(writable_store, tmp_path):
-    from server import create_app
-
-    app = create_app(writable_store, {"API_TOKEN": "secret", "ACCEPTED_DIR": str(tmp_path / "accepted"), "TESTING": True})
-    return app.test_client()
-
-
-def count(client) -> tuple[str, str]:
-    response = client.get("/sparql", query_string={"query": QUERY}, headers={"Accept": "application/sparql-results+json"})
-    return response.get_json()["results"]["bindings"][0]["n"]["value"], response.headers["X-Cache"]
 
 
 def test_repeated_query_is_a_hit_and_a_write_invalidates_it(writable_client):

@@ -11,14 +11,7 @@ import pytest
 
 from kg.web.protocol import DATA_LICENCE
 
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-def page(client, path):
-    response = client.get(path, headers=HTML)
-    assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "text/html", path
-    return response.get_data(as_text=True)
+from html_page import HTML, page
 
 
 def test_landing_page_says_what_the_graph_is_and_how_to_use_it(client, store):

@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import re
 
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-def page(client, path):
-    response = client.get(path, headers=HTML)
-    assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "text/html", path
-    return response.get_data(as_text=True)
+from html_page import page
 
 
 def test_ontology_is_a_readable_page(client):

@@ -8,14 +8,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-def page(client, path):
-    response = client.get(path, headers=HTML)
-    assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "text/html", path
-    return response.get_data(as_text=True)
+from html_page import HTML, page
 
 
 def test_json_clients_of_the_home_page_keep_getting_json(client):

@@ -3,14 +3,7 @@ its results as a table, and a parameter that is missing or wrong said on the pag
 
 from __future__ import annotations
 
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-def page(client, path):
-    response = client.get(path, headers=HTML)
-    assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "text/html", path
-    return response.get_data(as_text=True)
+from html_page import page
 
 
 def test_named_queries_as_forms(client):

@@ -8,14 +8,7 @@ from rdflib import Graph
 from kg.web.protocol import DATA_LICENCE
 from kg.web.readable import nodes, short
 
-HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-
-def page(client, path):
-    response = client.get(path, headers=HTML)
-    assert response.status_code == 200, (path, response.get_data(as_text=True)[:500])
-    assert response.mimetype == "text/html", path
-    return response.get_data(as_text=True)
+from html_page import page
 
 
 def test_void_is_readable_in_a_browser(client):

@@ -8,28 +8,15 @@ import csv
 import io
 
 import pytest
-from rdflib import OWL, Graph, URIRef
+from rdflib import OWL, URIRef
 
-from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
 from kg.wikidata.curation import Curation
 from kg.wikidata.exports import RECONCILE_COLUMNS, render_export
 from kg.wikidata.quickstatements import export
 from kg.wikidata.wikibase import item
+from tests.wikidata.curating import curated_view, curation_folder
 
 BASE = "https://w3id.org/sco-rats/"
-
-
-def curation_folder(path, new_items=(), qids=None):
-    (path / "new-items.yaml").write_text("".join(f"- entity: {e}\n  note: no match in a test reconciliation\n"
-                                                 for e in new_items))
-    (path / "qids.yaml").write_text("".join(f"- entity: {e}\n  qid: {q}\n  note: test batch\n"
-                                            for e, q in (qids or {}).items()))
-    return path
-
-
-def curated_view(built, folder) -> Graph:
-    return Curation.from_folder(folder).view([m.stated for m in built.sources], built.dataset.graph(AUTHORITY_GRAPH),
-                                             built.dataset.graph(ONTOLOGY_GRAPH))
 
 
 @pytest.mark.parametrize("name, text, message", [

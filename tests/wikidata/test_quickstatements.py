@@ -11,11 +11,10 @@ import re
 import pytest
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 
-from kg.namespaces import AUTHORITY_GRAPH, ONTOLOGY_GRAPH
-from kg.wikidata.curation import Curation
 from kg.wikidata.exports import render_export
 from kg.wikidata.quickstatements import _value, export
 from kg.wikidata.wikibase import KGWDV, PS, PSV, WIKIBASE, item
+from tests.wikidata.curating import curated_view, curation_folder
 from tests.wikidata.quickstatements_grammar import csv_errors, v1_line_errors, value_errors
 
 BASE = "https://w3id.org/sco-rats/"
@@ -30,19 +29,6 @@ NEW_ITEMS = [M8, COUNCIL, STATS + "participants", STATS + "participating-countri
 QIDS = {BASE + "series/rats-conference": "Q900000001", BASE + "source/002_cdc5ba49de91e49a": "Q900000002",
         BASE + "source/003_447af5d37e1149f2": "Q900000003", ONTOLOGY + "delegation": "Q900000010",
         ONTOLOGY + "observer": "Q900000011", ONTOLOGY + "chair": "Q900000012", ONTOLOGY + "moreThan": "Q900000020"}
-
-
-def curation_folder(path, new_items=(), qids=None):
-    (path / "new-items.yaml").write_text("".join(f"- entity: {e}\n  note: no match in a test reconciliation\n"
-                                                 for e in new_items))
-    (path / "qids.yaml").write_text("".join(f"- entity: {e}\n  qid: {q}\n  note: test batch\n"
-                                            for e, q in (qids or {}).items()))
-    return path
-
-
-def curated_view(built, folder) -> Graph:
-    return Curation.from_folder(folder).view([m.stated for m in built.sources], built.dataset.graph(AUTHORITY_GRAPH),
-                                             built.dataset.graph(ONTOLOGY_GRAPH))
 
 
 @pytest.fixture(scope="module")
