@@ -209,6 +209,20 @@ class RATS(DefinedNamespace):
     militaryRank: URIRef
     ordinal: URIRef
     duration: URIRef
+    # the gaps left as MODEL comments (issue 19, point 1)
+    Interval: URIRef
+    TravelTime: URIRef
+    forces: URIRef
+    allOfCategory: URIRef
+    hostCategory: URIRef
+    earlier: URIRef
+    later: URIRef
+    fromPlace: URIRef
+    toPlace: URIRef
+    weekday: URIRef
+    firstOfKind: URIRef
+    newInPost: URIRef
+    notBefore: URIRef
 
 
 ENTITY = Namespace(BASE)

@@ -55,6 +55,12 @@ def focus_nodes(report):
         ("badFirstParticipation", "ParticipationShape"),
         ("badTenthMember", "MembershipShape"),
         ("badRelaySource", "SourceShape"),
+        ("badWeekday", "WeekdayShape"),
+        ("badCategories", "MeetingShape"),
+        ("badNewHolding", "PostHoldingShape"),
+        ("badSince", "NotBeforeShape"),
+        ("badInterval", "IntervalShape"),
+        ("badTravelTime", "TravelTimeShape"),
     ],
 )
 def test_each_shape_catches_its_bad_node(report, shapes, bad, shape):
