@@ -81,6 +81,17 @@ def test_seed_golden(built, source_id, regen_golden):
         assert_isomorphic(graph, Graph().parse(golden), f"{mapped.source_id}/{kind}.ttl")
 
 
+
+@pytest.mark.parametrize("source_id", SEED_IDS)
+def test_the_words_of_a_statement_are_the_texts_own(built, source_id):
+    """rats:content ("the words of a statement as the source gives them") and rats:firstOfKind
+    (in the text's words) are the text's own words, not a curator's paraphrase."""
+    mapped = next(m for m in built.sources if m.source_id == source_id)
+    text = (HERE.parent / "seeds" / f"{source_id}.txt").read_text(encoding="utf-8")
+    for prop in (RATS.content, RATS.firstOfKind):
+        for subject, words in mapped.stated.subject_objects(prop):
+            assert str(words) in text, f"{source_id}: {subject} {prop}: not the text's words: {words!r}"
+
 def test_quote_matches_across_invisible_white_space(vocabulary, known):
     text = "ASTANA\u00a0– The 40th meeting\nwas held in Astana."
     mapping = (
