@@ -42,27 +42,44 @@
       var unplaced = data.filter(function (d) { return !when(d.start); });
       note(section, unplaced.length ? "Not placed (no year stated, or no date): " + unplaced.map(function (d) {
         return d.label + (d.start ? " (" + d.start + ")" : ""); }).join("; ") : "");
+      // Labels of neighbouring meetings of a series take turns above, below and further above their
+      // line, cut at 45 characters (the whole name is the dot's title), so they do not print over each other.
+      var OFFSETS = [-14, 16, -27], bySeries = {};
+      placed.slice().sort(function (a, b) { return a.date - b.date; }).forEach(function (d) {
+        var seen = bySeries[d.series] = (bySeries[d.series] || 0) + 1;
+        d.slot = (seen - 1) % OFFSETS.length;
+        d.short = shorten(d.label, 45);
+      });
+      function labels(slot) {
+        return Plot.text(placed.filter(function (d) { return d.slot === slot; }),
+                         {x: "date", y: "series", text: "short", dy: OFFSETS[slot], fontSize: 10});
+      }
       var svg = Plot.plot({
-        width: 1000, height: 120 + 40 * new Set(placed.map(function (d) { return d.series; })).size, marginLeft: 330,
-        marginRight: 120, x: {label: "start date", type: "utc", nice: true, inset: 40}, y: {label: null},
+        width: 1000, height: 130 + 62 * new Set(placed.map(function (d) { return d.series; })).size, marginLeft: 330,
+        marginRight: 140, x: {label: "start date", type: "utc", nice: true, inset: 60},
+        y: {label: null, tickFormat: function (series) { return shorten(series, 52); }},
         marks: [Plot.ruleY(placed, {y: "series", stroke: "#ddd"}),
                 Plot.dot(placed, {x: "date", y: "series", r: 7, fill: "kindLabel", title: function (d) { return d.label + "\n" + d.start; }}),
-                Plot.text(placed, {x: "date", y: "series", text: "label", dy: -14, fontSize: 10})],
+                labels(0), labels(1), labels(2)],
         color: {legend: true}
       });
       link(svg, placed, "meeting");
       return {svg: svg, marks: placed.length};
     },
     roles: function (data, section) {
-      var cells = {};
+      // The usual roles first, in their order; a role the ontology added since (such as "forces")
+      // after them, with a colour of its own: a cell whose role had no colour was not drawn.
+      var order = ROLE_ORDER.slice(), cells = {};
       data.forEach(function (d) {
-        var key = d.state + " " + d.meeting;
-        var cell = cells[key] || (cells[key] = {state: d.stateLabel, stateIri: d.state, meeting: d.meeting, roles: []});
-        if (cell.roles.indexOf(d.roleLabel) < 0) cell.roles.push(d.roleLabel);
+        var role = d.roleLabel || "other role", key = d.state + " " + d.meeting;
+        if (order.indexOf(role) < 0) order.push(role);
+        var cell = cells[key] || (cells[key] = {state: d.stateLabel || local(d.state), stateIri: d.state,
+                                                meeting: d.meeting, roles: []});
+        if (cell.roles.indexOf(role) < 0) cell.roles.push(role);
       });
       var list = Object.keys(cells).map(function (k) {
         var c = cells[k];
-        c.roles.sort(function (a, b) { return ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b); });
+        c.roles.sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); });
         c.role = c.roles[0]; c.text = c.roles.join(", ");
         return c;
       });
@@ -79,7 +96,7 @@
         marginBottom: 200, marginRight: 60,
         x: {domain: meetings, label: null, tickRotate: -35, tickFormat: function (iri) { return shorten(names[iri], 40); }},
         y: {label: null},
-        color: {legend: true, domain: ROLE_ORDER},
+        color: {legend: true, domain: order},
         marks: [Plot.cell(list, {x: "meeting", y: "state", fill: "role", inset: 1, title: "text"}),
                 Plot.text(list, {x: "meeting", y: "state", text: "text", fontSize: 9, fill: "black"})]
       });
