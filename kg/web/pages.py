@@ -17,7 +17,8 @@ from kg.web.ontology_page import ontology_page
 blueprint = Blueprint("pages", __name__)
 
 ENTITY_KINDS = ("meeting", "series", "state", "city", "region", "site", "org", "person", "post", "measure",
-                "participation", "membership", "holding", "statistic", "document", "incident", "project", "source")
+                "participation", "membership", "holding", "statistic", "document", "incident", "project", "source",
+                "activity", "chairmanship", "event", "group", "mechanism", "statement", "interval", "travel-time")
 """The first segment of every entity path the mappings mint (``/meeting/rats-council/40``)."""
 
 
@@ -45,7 +46,7 @@ def entity(path: str):
     return triples_response(rdf_description(store, iri))
 
 
-@blueprint.route("/<any(" + ", ".join(ENTITY_KINDS) + "):kind>/<path:rest>")
+@blueprint.route("/<any(" + ", ".join(f'"{kind}"' for kind in ENTITY_KINDS) + "):kind>/<path:rest>")
 def entity_kind(kind: str, rest: str):
     """An entity at its own IRI's path (``/person/ruslan-mirzayev``)."""
     return entity(f"{kind}/{rest}")

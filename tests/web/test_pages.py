@@ -39,5 +39,21 @@ def test_entity_as_rdf(client, accept):
     assert any(t.object.value == "Ruslan Mirzayev" for t in triples)
 
 
+def test_every_kind_of_entity_the_graph_names_has_its_pages(store, client):
+    """The first segment of every entity IRI the sources mint is a route of its own: a new kind in
+    a mapping (statement/, event/ ...) must not answer 404 on its page."""
+    from kg.web.pages import ENTITY_KINDS
+
+    base = "https://w3id.org/sco-rats/"
+    first = {}
+    for row in store.query(f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?s), '{base}')) }}"):
+        rest = row[0].value[len(base):]
+        if "/" in rest and not rest.startswith(("ontology", "wikibase/", "graph/")):
+            first.setdefault(rest.split("/")[0], rest)
+    assert set(first) <= set(ENTITY_KINDS), sorted(set(first) - set(ENTITY_KINDS))
+    for kind, path in first.items():
+        assert client.get("/" + path, headers=HTML).status_code == 200, path
+
+
 def test_unknown_entity_is_404(client):
     assert client.get("/person/nobody", headers={"Accept": "text/html"}).status_code == 404
