@@ -136,3 +136,16 @@ def live_server(built, tmp_path_factory):
     """``kg serve`` on the seed build; yields its root URL."""
     with serving(built, tmp_path_factory.mktemp("served")) as server:
         yield server.url
+
+
+@pytest.fixture
+def send_query():
+    """Send a query by one of the Protocol's three styles: ``get``, ``form`` (URL-encoded POST) or
+    ``direct`` (``application/sparql-query`` POST); return the response."""
+    def send(client, query: str, style: str):
+        if style == "get":
+            return client.get("/sparql", query_string={"query": query})
+        if style == "form":
+            return client.post("/sparql", data={"query": query})
+        return client.post("/sparql", data=query, content_type="application/sparql-query")
+    return send

@@ -130,3 +130,9 @@ def figure_value(match: re.Match, language: str) -> str | None:
         whole = float(raw) * factor
         return str(int(whole)) if whole == int(whole) else raw
     return str(int(raw) * factor)
+
+
+def ordinal_en(n: int) -> str:
+    """``n`` as an English ordinal in digits, for labels: 1st, 2nd, 11th, 23rd."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

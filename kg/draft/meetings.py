@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from kg.draft.context import Context, Proposal
-from kg.draft.figures import ORDINAL, ordinal_value
+from kg.draft.figures import ORDINAL, ordinal_en, ordinal_value
 
 ORD = {
     "en": r"(?P<ord>\d{1,3}(?:st|nd|rd|th)|(?:(?:twenty|thirty|forty|fifty)[- ])?[a-z]+(?:st|nd|rd|th))",
@@ -85,7 +85,7 @@ def propose_meetings(ctx: Context) -> None:
             path = f"meeting/{series}/{edition}"
             ctx.ordinals.append(m.span("ord"))
             ctx.meetings.append((m.start(), path, series, edition))
-            ctx.declare(path, cls, f"{_ordinal_en(edition)} {label}", "a numbered meeting of the series")
+            ctx.declare(path, cls, f"{ordinal_en(edition)} {label}", "a numbered meeting of the series")
             _describe_meeting(ctx, m.start(), m.end(), path, series, edition, cls)
     if ctx.language == "en":
         _council_by_context(ctx)
@@ -119,7 +119,7 @@ def _council_by_context(ctx):
         path = f"meeting/rats-council/{edition}"
         ctx.ordinals.append(m.span("ord"))
         ctx.meetings.append((m.start(), path, "rats-council", edition))
-        ctx.declare(path, "CouncilMeeting", f"{_ordinal_en(edition)} meeting of the Council of the SCO RATS",
+        ctx.declare(path, "CouncilMeeting", f"{ordinal_en(edition)} meeting of the Council of the SCO RATS",
                     "a numbered meeting of the RATS, named after the RATS")
         _describe_meeting(ctx, m.start(), m.end(), path, "rats-council", edition, "CouncilMeeting")
 
@@ -154,10 +154,6 @@ def _edition(match, language):
     value = ordinal_value(found, language) if found else None
     return value if value and 0 < value < 500 else None
 
-
-def _ordinal_en(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _describe_meeting(ctx, start, end, path, series, edition, cls):

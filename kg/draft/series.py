@@ -14,7 +14,7 @@ Words are compared as the post rule compares them (Russian by lemma). The path i
 from __future__ import annotations
 
 from kg.draft.context import Context
-from kg.draft.figures import ORDINAL, ordinal_value
+from kg.draft.figures import ORDINAL, ordinal_en, ordinal_value
 from kg.draft.people import ORGANS, _tokens
 
 MAIN = {"series/rats-conference", "series/rats-council"}
@@ -72,11 +72,6 @@ def other_series(ctx: Context, describe) -> None:
         cls = "Exercise" if "exercise" in label.lower() or "учени" in label.lower() else "Meeting"
         ctx.ordinals.append(m.span())
         ctx.meetings.append((m.start(), meeting, series, value))
-        ctx.declare(meeting, cls, f"{_ordinal_en(value)} of the series '{ctx.gazetteer.entities[path].label}'",
+        ctx.declare(meeting, cls, f"{ordinal_en(value)} of the series '{ctx.gazetteer.entities[path].label}'",
                     f"an ordinal before the words of the series' label '{label}'")
         describe(ctx, m.start(), m.end(), meeting, series, value, cls)
-
-
-def _ordinal_en(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

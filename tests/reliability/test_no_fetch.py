@@ -51,14 +51,8 @@ LOAD_VARIANTS = [
 
 @pytest.mark.parametrize("template", SERVICE_VARIANTS)
 @pytest.mark.parametrize("style", ["get", "form", "direct"])
-def test_no_query_reaches_a_listener(client, listener, template, style):
-    query = template.format(url=listener.url)
-    if style == "get":
-        response = client.get("/sparql", query_string={"query": query})
-    elif style == "form":
-        response = client.post("/sparql", data={"query": query})
-    else:
-        response = client.post("/sparql", data=query, content_type="application/sparql-query")
+def test_no_query_reaches_a_listener(client, listener, template, style, send_query):
+    response = send_query(client, template.format(url=listener.url), style)
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)
     assert response.get_json()["ok"] is False
     assert listener.hits == []

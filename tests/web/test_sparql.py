@@ -94,13 +94,8 @@ def test_method_not_allowed_is_405(client):
 
 
 @pytest.mark.parametrize("style", ["get", "form", "direct"])
-def test_three_request_styles_agree(client, style):
-    if style == "get":
-        response = client.get("/sparql", query_string={"query": COUNT_MEETINGS})
-    elif style == "form":
-        response = client.post("/sparql", data={"query": COUNT_MEETINGS})
-    else:
-        response = client.post("/sparql", data=COUNT_MEETINGS, content_type="application/sparql-query")
+def test_three_request_styles_agree(client, style, send_query):
+    response = send_query(client, COUNT_MEETINGS, style)
     assert response.status_code == 200 and n(response) == N_CONFERENCES_AND_COUNCILS
 
 
