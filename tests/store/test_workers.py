@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import pickle
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -111,11 +110,19 @@ def test_terms_and_datasets_cross_to_a_worker_as_plain_data():
     assert _dataset_args(plain_dataset(dataset)) == dataset
 
 
+def _forked_worker(ours, theirs, store):
+    ours.close()  # the child's copy of the parent's end: the parent's close must reach the worker as EOF
+    serve_queries(theirs, store)
+
+
 def test_a_worker_answers_over_its_connection_until_it_closes(small, monkeypatch):
+    # Forked with its store, as kg serve forks its workers: in a thread of this process, pyoxigraph's
+    # results (unsendable between threads) could be collected on the wrong thread.
     monkeypatch.delenv(sandbox.NO_NETWORK, raising=False)
     ours, theirs = multiprocessing.Pipe()
-    worker = threading.Thread(target=serve_queries, args=(theirs, small))
+    worker = multiprocessing.get_context("fork").Process(target=_forked_worker, args=(ours, theirs, small))
     worker.start()
+    theirs.close()
     send_message(ours, (None, "SELECT ?o { GRAPH ?g { ?s ?p ?o } } ORDER BY ?o LIMIT 1", {}, "text/csv", None, 10_000, {}))
     assert receive_message(ours) == ("ok", Answer("text/csv", b"o\r\n0\r\n"))
     send_message(ours, (None, "SELECT * { ?s ?p }", {}, JSON, None, 10_000, {}))
@@ -123,4 +130,4 @@ def test_a_worker_answers_over_its_connection_until_it_closes(small, monkeypatch
     assert (kind, name, status) == ("error", "QueryError", 400) and "syntax error" in message
     ours.close()
     worker.join(5)
-    assert not worker.is_alive()
+    assert worker.exitcode == 0
