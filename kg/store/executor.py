@@ -5,6 +5,15 @@ enforce a time limit: a runaway query would keep a core busy after its answer wa
 Here each query runs in a worker process; past the limit the process is killed and replaced,
 and meanwhile the other workers keep answering.
 
+A query measured *light* (its evaluation in a worker took under :data:`LIGHT_SECONDS`, and its
+answer is small) is answered in the calling thread from then on, on the store on disk, until
+the next write: the same query on the same data does the same work, so it cannot run long, and
+the hand-off to a worker (two processes and the interpreter lock passed back and forth) costs
+several times such a query's evaluation. Any write forgets every such mark. The first answer
+given here is compared with the worker's: where the store on disk gives another order (a query
+without ``ORDER BY``), the query stays with the workers, so a client never sees one query's
+rows in two orders.
+
 Workers are forked from an in-memory copy of the store (:mod:`kg.store.memory`) and share its
 memory; the app writes through :attr:`QueryExecutor.store`, which makes each write on disk and
 in the copy. Until the copy is loaded (or if it fails), workers read a *snapshot* of the store
@@ -28,7 +37,9 @@ import weakref
 from pathlib import Path
 
 import pyoxigraph as ox
+from cachetools import LRUCache
 
+from kg.errors import KGError
 from kg.store.fair import FairShares, NoWorker
 from kg.store.memory import CopyFailed, MemoryCopy, Mirrored
 from kg.store.workers import (
@@ -53,6 +64,16 @@ __all__ = ["RESULTS_FORMATS", "Answer", "NotAcceptable", "QueryExecutor", "Query
            "WorkerLost", "evaluate", "prefixes_used"]
 
 LOG = logging.getLogger("kg.store")
+
+LIGHT_SECONDS = 0.005
+"""A query that a worker evaluated (and serialised) in less than this is answered in the calling
+thread until the next write: on disk it may take a few times as long, still far inside any limit."""
+LIGHT_BYTES = 256 * 1024
+"""...if its answer is no larger than this."""
+LIGHT_KEPT = 10_000
+"""Light queries remembered (the least recently used are forgotten first)."""
+_WORKERS_ONLY = object()
+"""The mark of a light query whose answer on disk is not the copy's (another order): it stays with the workers."""
 
 def _weak(method):
     """``method``, called only while its object lives: the copy's thread must not keep the executor alive."""
@@ -82,8 +103,13 @@ class QueryExecutor:
 
     def __init__(self, store: ox.Store, *, timeout: float = 30.0, workers: int = 2,
                  max_result_bytes: int = 50_000_000, snapshots_in: str | Path | None = None,
-                 in_memory: bool = True, per_client: int | None = None, reserve: int | None = None):
+                 in_memory: bool = True, per_client: int | None = None, reserve: int | None = None,
+                 light_in_process: bool = True):
         self.disk = store
+        self.light_in_process = light_in_process
+        self._light: LRUCache = LRUCache(maxsize=LIGHT_KEPT)  # request -> the data version it was light on
+        self._light_lock = threading.Lock()
+        self._refreshes = 0
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.shares = FairShares(workers, per_client=per_client, reserve=reserve)
@@ -113,7 +139,9 @@ class QueryExecutor:
 
     def refresh(self) -> None:
         """After a write: take a new snapshot on disk, unless the queries are answered from the
-        copy, which the write has reached already (:class:`kg.store.memory.Mirrored`)."""
+        copy, which the write has reached already (:class:`kg.store.memory.Mirrored`); forget
+        which queries were light."""
+        self._refreshes += 1
         if self.copy is not None and self.copy.ready:
             return
         with self._lock:
@@ -135,6 +163,42 @@ class QueryExecutor:
             killed and replaced.
         :raises WorkerLost: the worker died while running the query; it was replaced.
         """
+        key = (query, tuple(sorted((k, tuple(v)) for k, v in plain_dataset(dataset).items())),
+               tuple(sorted(plain_terms(substitutions).items())), results_mime, graph_mime)
+        version = self._data_version()
+        with self._light_lock:
+            mark = self._light.get(key)
+        if mark is not None and mark[0] == version and mark[1] is not _WORKERS_ONLY:
+            answer = self._evaluate_here(query, dataset, results_mime, graph_mime, substitutions)
+            if mark[1] is None or hash(answer.body) == mark[1]:
+                if mark[1] is not None:  # the same bytes as the worker's: so they will stay
+                    with self._light_lock:
+                        self._light[key] = (version, None)
+                return answer
+            # The store on disk gives this answer in another order (or, under a LIMIT, other rows)
+            # than the copy: SPARQL allows it, but a client paging through would see rows twice.
+            with self._light_lock:
+                self._light[key] = (version, _WORKERS_ONLY)
+        answer = self._in_worker(query, dataset, results_mime, graph_mime, substitutions, client)
+        if (self.light_in_process and mark is None and answer.seconds < LIGHT_SECONDS
+                and len(answer.body) <= LIGHT_BYTES and version == self._data_version()):
+            with self._light_lock:
+                self._light[key] = (version, hash(answer.body))
+        return answer
+
+    def _data_version(self) -> tuple[int, int]:
+        """Changes with every write (begun through :attr:`store`, or announced by :meth:`refresh`)."""
+        return self._refreshes, getattr(self.store, "writes", 0)
+
+    def _evaluate_here(self, query, dataset, results_mime, graph_mime, substitutions) -> Answer:
+        try:  # in one piece: the worker's answer to it was at most LIGHT_BYTES, and is compared with this one
+            return evaluate(self.disk, query, dataset, results_mime, graph_mime, None, substitutions)
+        except KGError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - as a worker reports it
+            raise QueryError(f"the query failed: {exc}") from None
+
+    def _in_worker(self, query, dataset, results_mime, graph_mime, substitutions, client) -> Answer:
         deadline = time.monotonic() + self.timeout
         client = client or "unknown"
         try:

@@ -227,6 +227,8 @@ class Mirrored:
         self._store = store
         self.copy = copy
         self.lock = threading.RLock()
+        self.writes = 0
+        """Writes begun: a figure measured before a write began is not to be trusted after it."""
         self._on_copy_failed = on_copy_failed
 
     def __getattr__(self, name):
@@ -247,6 +249,7 @@ class Mirrored:
     def _write(self, method: str, args: tuple, kwargs: dict):
         args, kwargs = _repeatable(method, args, kwargs)
         with self.lock:
+            self.writes += 1
             result = getattr(self._store, method)(*args, **kwargs)
             copy = self.copy
             if copy is not None:

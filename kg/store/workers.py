@@ -16,7 +16,7 @@ import pickle
 import select
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -52,10 +52,12 @@ class NotAcceptable(KGError):
 
 @dataclass(frozen=True)
 class Answer:
-    """A serialised result: its media type and bytes."""
+    """A serialised result: its media type and bytes, and the seconds its evaluation and
+    serialisation took (which tells the executor a light query from a heavy one)."""
 
     mime: str
     body: bytes
+    seconds: float = field(default=0.0, compare=False)
 
 
 RESULTS_FORMATS = {
@@ -67,12 +69,16 @@ RESULTS_FORMATS = {
 
 
 def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | None, graph_mime: str | None,
-             max_bytes: int, substitutions: dict | None = None) -> Answer:
+             max_bytes: int | None, substitutions: dict | None = None) -> Answer:
     """Run ``query`` and serialise it natively in the chosen format for its kind of result.
 
     Relative IRIs in the query are resolved against the service's base IRI, the dataset's
     namespace :data:`kg.namespaces.BASE` (the SPARQL 1.1 Protocol asks a service to define one).
+    The answer is stopped as it passes ``max_bytes``; ``None`` is for an answer known to be small,
+    which is then written in one piece (a write to a Python object per chunk costs a light query
+    as much as its evaluation, in interpreter lock hand-offs).
     """
+    started = time.perf_counter()
     try:
         result = store.query(query, base_iri=BASE, prefixes=prefixes_used(query), substitutions=substitutions or None,
                              **dataset)
@@ -80,7 +86,7 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
         raise QueryError(f"SPARQL syntax error: {where(str(exc))}") from None
     except RuntimeError as exc:  # it parsed, and Oxigraph cannot run it (an unknown function): as the workers say
         raise QueryError(f"the query failed: {exc}") from None
-    out = _BoundedOutput(max_bytes)
+    out = _BoundedOutput(max_bytes) if max_bytes is not None else None
     try:
         if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # triples, embedded or remote
             if graph_mime is None:
@@ -90,20 +96,19 @@ def evaluate(store: ox.Store, query: str, dataset: dict, results_mime: str | Non
             if fmt.supports_datasets:  # TriG, N-Quads: the triples go in the default graph
                 triples = (ox.Quad(t.subject, t.predicate, t.object) for t in result)
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
+                body = ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
             else:
-                ox.serialize(triples, out, format=fmt)
+                body = ox.serialize(triples, out, format=fmt)
             mime = graph_mime
         else:
             if results_mime is None:
                 raise NotAcceptable("this query returns solutions, and the request accepts no SPARQL results format")
-            result.serialize(out, format=RESULTS_FORMATS[results_mime])
+            body = result.serialize(out, format=RESULTS_FORMATS[results_mime])
             mime = results_mime
     except _Overflow:
         raise ResultTooLarge(f"the result is over this endpoint's limit of {max_bytes:,} bytes (stopped as it "
                              "passed it); narrow the query or add a LIMIT") from None
-    body = out.getvalue()
-    return Answer(mime, body)
+    return Answer(mime, out.getvalue() if out is not None else body, time.perf_counter() - started)
 
 
 class _Overflow(Exception):

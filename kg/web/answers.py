@@ -8,11 +8,13 @@ Protocol's ``GET /sparql?query=…`` and repeated GETs before Flask is entered.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from cachetools import LRUCache
 from flask import Response, request
 
 from kg.errors import KGError
@@ -81,12 +83,22 @@ class QueryFront:
 
     Both take the same rate limit and write the same access log line. Everything else goes to
     Flask: POST, the service description and the form, browsers, named queries, refusals.
+
+    What a query string asks (the query after the checks, its dataset, the formats for the
+    ``Accept`` header) does not depend on the data, so it is remembered for the next request
+    with the same query string and ``Accept`` (:data:`PLANS` of them, each under
+    :data:`PLANNED_BYTES`): parsing and checking it again cost as much as a light query's
+    evaluation.
     """
 
     PATHS = ("/sparql", "/queries/")
+    PLANS = 4096
+    PLANNED_BYTES = 4096
 
     def __init__(self, app, answers: QueryAnswers, limiter: RateLimiter):
         self.app, self.answers, self.cache, self.limiter = app, answers, answers.cache, limiter
+        self._plans: LRUCache = LRUCache(maxsize=self.PLANS)
+        self._plans_lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -97,9 +109,14 @@ class QueryFront:
         kept = self.cache.get(key)
         client = environ.get("REMOTE_ADDR") or "unknown"
         if kept is None and path == "/sparql" and "HTTP_ORIGIN" not in environ:
-            params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-            if "query" in params and not self.limiter.wait(client):
-                status, headers, body = self._evaluate(params, environ.get("HTTP_ACCEPT"), client)
+            plan = self._plan(key[2], key[3])
+            if plan is not None and not self.limiter.wait(client):
+                generation = self.cache.generation  # read first: a write from here on makes the answer stale
+                status, headers, body = self._evaluate(plan, client)
+                if status == "200 OK":
+                    kept_headers = [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
+                    self.cache.put(key, CachedResponse(body, [*kept_headers, ("Content-Length", str(len(body)))]),
+                                   generation)
                 start_response(status, [*headers, ("Content-Length", str(len(body)))])
                 log_request("GET", path, int(status[:3]), client, started, len(body))
                 return [body]
@@ -110,16 +127,41 @@ class QueryFront:
         log_request("GET", path, 200, client, started, len(kept.body))
         return [kept.body]
 
-    def _evaluate(self, params: dict[str, list[str]], accept: str | None, client: str) -> tuple[str, list, bytes]:
+    def _plan(self, query_string: str, accept: str | None):
+        """What the query string asks, checked: (query, dataset, formats), a refusal (a
+        :class:`KGError`), or None when it has no ``query`` (Flask answers that)."""
+        with self._plans_lock:
+            plan = self._plans.get((query_string, accept))
+        if plan is not None:
+            return plan
+        params = urllib.parse.parse_qs(query_string, keep_blank_values=True)
+        if "query" not in params:
+            return None
         try:
             query, dataset = protocol.query_request(params["query"], params.get("default-graph-uri", []),
                                                     params.get("named-graph-uri", []))
-            formats = formats_for(format_parameters(params), accept)
+            plan = (query, dataset, formats_for(format_parameters(params), accept))
+        except KGError as exc:
+            plan = exc
+        if len(query_string) < self.PLANNED_BYTES:
+            with self._plans_lock:
+                self._plans[(query_string, accept)] = plan
+        return plan
+
+    def _evaluate(self, plan, client: str) -> tuple[str, list, bytes]:
+        if isinstance(plan, KGError):
+            return _refusal(plan)
+        query, dataset, formats = plan
+        try:
             result, hit = self.answers.get(query, dataset, formats, client=client)
         except KGError as exc:
-            return f"{exc.status} {HTTPStatus(exc.status).phrase}", [("Content-Type", "application/json")], \
-                json.dumps(exc.to_dict(), separators=(",", ":"), sort_keys=True).encode() + b"\n"  # as jsonify
+            return _refusal(exc)
         return "200 OK", answer_headers(result, hit), result.body
+
+
+def _refusal(error: KGError) -> tuple[str, list, bytes]:
+    return f"{error.status} {HTTPStatus(error.status).phrase}", [("Content-Type", "application/json")], \
+        json.dumps(error.to_dict(), separators=(",", ":"), sort_keys=True).encode() + b"\n"  # as jsonify
 
 
 def keep_for_the_front(response: Response) -> Response:

@@ -103,12 +103,29 @@ def access_log(response):
     return response
 
 
+_access_handler: BufferedLogHandler | None = None
+
+
+def access_log_to(handler: BufferedLogHandler | None) -> None:
+    """Write the access log's lines straight to ``handler`` (None: through :data:`ACCESS_LOG` again).
+
+    ``kg serve`` does: a line through ``logging`` (a record made, filters, handlers, a formatter)
+    cost a third of a cached answer's time in the server; the lines and where they go are the same.
+    """
+    global _access_handler
+    _access_handler = handler
+
+
 def log_request(method: str, path: str, status: int, client: str | None, started: float | None,
                 size: int | None) -> None:
-    ACCESS_LOG.info(json.dumps({
+    line = json.dumps({
         "method": method, "path": path, "status": status, "client": client,
         "ms": round((time.perf_counter() - started) * 1000, 1) if started else None, "bytes": size,
-    }))
+    })
+    if _access_handler is not None:
+        _access_handler.write_line(line)
+    else:
+        ACCESS_LOG.info(line)
 
 
 class BufferedLogHandler(logging.StreamHandler):
@@ -134,6 +151,11 @@ class BufferedLogHandler(logging.StreamHandler):
 
     def flush(self) -> None:
         """Called after every record: the buffer decides."""
+
+    def write_line(self, line: str) -> None:
+        """Write one line as a record's message would be written, without making a record."""
+        with self.lock:
+            self.stream.write(line + "\n")
 
     def flush_buffer(self) -> None:
         with self.lock:

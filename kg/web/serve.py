@@ -25,7 +25,7 @@ from pathlib import Path
 from kg.store import sandbox
 from kg.store.embedded import open_store
 from kg.store.remote import is_url
-from kg.web.common import BufferedLogHandler
+from kg.web.common import BufferedLogHandler, access_log_to
 
 HEADER_TIMEOUT_MS = 10_000
 """A client has this long to send a request's headers (slowloris)."""
@@ -55,7 +55,9 @@ def serve(store_location: str, *, host: str, port: int, threads: int, config: di
 
     def load_app():
         # Runs in Granian's worker process: the store is opened there, after the fork.
-        logging.basicConfig(level=logging.INFO, handlers=[BufferedLogHandler()])
+        handler = BufferedLogHandler()
+        logging.basicConfig(level=logging.INFO, handlers=[handler])
+        access_log_to(handler)
         sandboxed = not is_url(store_location)  # a remote store is reached over the network
         if sandboxed:
             os.environ[sandbox.NO_NETWORK] = "1"  # the query workers, spawned from here, start sandboxed

@@ -110,3 +110,41 @@ def test_what_the_front_does_not_answer_goes_to_flask(client):
     assert client.post("/sparql", data={"query": ASK}).headers["X-Cache"] == "hit"  # the answer cache, in Flask
     description = client.get("/sparql", headers={"Accept": "text/turtle"})  # no query: Flask's description
     assert description.mimetype == "text/turtle" and "X-Cache" not in description.headers
+
+
+def test_the_front_reads_a_query_string_once_and_keeps_its_own_answer(writable_client, monkeypatch):
+    """What a query string asks is checked once (the checks do not depend on the data), and the
+    front keeps the whole response it gave, so a repeat is answered from it; a write forgets the
+    response, never the check (a refused query stays refused)."""
+    from kg.web import protocol
+
+    checked = []
+    query_request = protocol.query_request
+    monkeypatch.setattr(protocol, "query_request", lambda *args: checked.append(args[0]) or query_request(*args))
+    ask = {"query": ASK}
+    first = writable_client.get("/sparql", query_string=ask)
+    again = writable_client.get("/sparql", query_string=ask)
+    assert (first.headers["X-Cache"], again.headers["X-Cache"]) == ("miss", "hit") and again.data == first.data
+    service = {"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"}
+    refusals = [writable_client.get("/sparql", query_string=service) for _ in range(2)]
+    assert [r.status_code for r in refusals] == [403, 403] and "SERVICE" in refusals[1].get_json()["error"]
+    assert len(checked) == 2, checked  # the ASK and the SERVICE query, once each
+    writable_client.post("/update", data="INSERT DATA { GRAPH <urn:g> { <urn:s> a <https://w3id.org/sco-rats/ontology#CouncilMeeting> } }",
+                         headers={"Authorization": "Bearer secret", "Content-Type": "application/sparql-update"})
+    after = writable_client.get("/sparql", query_string=ask)
+    assert after.headers["X-Cache"] == "miss" and len(checked) == 2
+
+
+def test_the_access_log_can_skip_the_logging_machinery(client, capfd):
+    """kg serve writes the access log's lines straight to its buffered handler: the same lines."""
+    from kg.web.common import BufferedLogHandler, access_log_to
+
+    handler = BufferedLogHandler()
+    access_log_to(handler)
+    try:
+        client.get("/sparql", query_string={"query": ASK})
+        handler.flush_buffer()
+    finally:
+        access_log_to(None)
+    line = json.loads(capfd.readouterr().err.strip().splitlines()[-1])
+    assert line["path"] == "/sparql" and line["status"] == 200 and line["bytes"] > 0
