@@ -180,7 +180,7 @@ class QueryExecutor:
             with self._light_lock:
                 self._light[key] = (version, _WORKERS_ONLY)
         answer = self._in_worker(query, dataset, results_mime, graph_mime, substitutions, client)
-        if (self.light_in_process and mark is None and answer.seconds < LIGHT_SECONDS
+        if (self.light_in_process and (mark is None or mark[0] != version) and answer.seconds < LIGHT_SECONDS
                 and len(answer.body) <= LIGHT_BYTES and version == self._data_version()):
             with self._light_lock:
                 self._light[key] = (version, hash(answer.body))
