@@ -30,3 +30,37 @@ def test_bench_runs_and_reports_every_figure(project):
     text = table(figures)
     assert "throughput with wrk, 2 connections" in text and "Oxigraph server" in text and "[met]" in text
     assert growth([figures, figures]).count(f"{figures['quads']:>10,}") == 2
+
+
+def test_the_client_opens_another_connection_when_the_server_closed_an_idle_one():
+    """Servers close kept-alive connections that stay idle (while the benchmark evaluates a slow
+    query in memory): the next request goes on a new connection, as a client library's would."""
+    import socket
+    import threading
+
+    from kg.bench.measure import _Client
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    answer = b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'
+
+    def serve():
+        first, _ = listener.accept()
+        first.recv(65536)
+        first.sendall(answer)
+        first.close()  # idle: closed before the next request
+        second, _ = listener.accept()
+        second.recv(65536)
+        second.sendall(answer)
+        second.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    client = _Client(f"http://127.0.0.1:{port}/sparql")
+    try:
+        assert client.get("ASK {}")[0] == b"ok"
+        assert client.get("ASK {}")[0] == b"ok"
+    finally:
+        client.close()
+        listener.close()
+    thread.join(5)

@@ -86,3 +86,16 @@ def test_growth_has_a_line_per_size(figures):
     lines = growth([figures, larger]).splitlines()
     assert lines[0].startswith("growth") and "aggregate" in lines[1] and "light" in lines[1]
     assert [line.split()[0] for line in lines[2:]] == ["1,000,000", "2,000,000"]
+
+
+def test_a_query_over_the_limit_or_refused_is_said_in_words(figures):
+    """A query slower in memory than kg serve's limit is not timed over HTTP, and a server's
+    refusal is kept: the table says so on the next line instead of failing, and the growth
+    table leaves its cell empty."""
+    figures["queries"]["disagreements"] = {"heavy": False, "over_limit": True, "in_memory_ms": summary(95_000)}
+    figures["queries"]["light"]["oxigraph_error"] = "the endpoint answered HTTP/1.1 500: b'boom'"
+    figures["targets"] = targets(figures)
+    text = table(figures)
+    assert "^ over kg serve's time limit in memory, in-process: not timed over HTTP" in text
+    assert "^ oxigraph: the endpoint answered HTTP/1.1 500" in text
+    assert growth([figures]).splitlines()[-1].split()[-1] == "-"
