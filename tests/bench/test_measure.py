@@ -64,3 +64,42 @@ def test_the_client_opens_another_connection_when_the_server_closed_an_idle_one(
         client.close()
         listener.close()
     thread.join(5)
+
+
+def test_a_server_that_does_not_answer_within_the_limit_is_started_again(monkeypatch):
+    """Oxigraph server works on past any limit: the benchmark records the wait, starts it again
+    (so it stops taking a core) and times the next query on the new one."""
+    import pyoxigraph as ox
+
+    from kg.bench import measure
+
+    monkeypatch.setattr(measure, "SERVER_LIMIT_S", 0.5)
+    silent = socket_server(answer=None)
+    answering = socket_server(answer=b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    rows = {"slow": {}, "next": {}}
+    restarted = []
+    measure._time_queries(rows, {"slow": "ASK { ?s ?p ?o }", "next": "ASK {}"}, ox.Store(), silent, "oxigraph", 1,
+                          lambda message: None, lambda: restarted.append(1) or answering)
+    assert rows["slow"]["oxigraph_error"] == "no answer within 1 s" and restarted == [1]
+    assert rows["next"]["oxigraph_ms"]["median"] > 0 and "oxigraph_error" not in rows["next"]
+
+
+def socket_server(answer: bytes | None) -> str:
+    """A loopback endpoint that answers every request with ``answer``, or never answers."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        while True:
+            connection, _ = listener.accept()
+            threading.Thread(target=reply, args=(connection,), daemon=True).start()
+
+    def reply(connection):
+        while connection.recv(65536):
+            if answer is not None:
+                connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
