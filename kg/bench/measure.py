@@ -356,10 +356,13 @@ class _Client:
 
     def __init__(self, endpoint: str):
         url = urllib.parse.urlsplit(endpoint)
-        self.path, self.host = url.path, url.netloc
-        self.connection = socket.create_connection((url.hostname, url.port), timeout=600)
-        self.responses = self.connection.makefile("rb")
+        self.path, self.host, self.address = url.path, url.netloc, (url.hostname, url.port)
         self.requests: dict[str, bytes] = {}
+        self._connect()
+
+    def _connect(self) -> None:
+        self.connection = socket.create_connection(self.address, timeout=600)
+        self.responses = self.connection.makefile("rb")
 
     def get(self, query: str) -> tuple[bytes, str | None]:
         """The body of the answer to ``query`` and its ``X-Cache`` header."""
@@ -381,7 +384,7 @@ class _Client:
             status = b""
         if not status:  # the server closed the kept-alive connection while idle: as a client does, open another
             self.close()
-            self.__init__(f"http://{self.host}{self.path}")
+            self._connect()
             self.connection.sendall(request)
             status = self.responses.readline()
         headers = {}

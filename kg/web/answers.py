@@ -114,8 +114,7 @@ class QueryFront:
                 generation = self.cache.generation  # read first: a write from here on makes the answer stale
                 status, headers, body = self._evaluate(plan, client)
                 if status == "200 OK":
-                    kept_headers = [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
-                    self.cache.put(key, CachedResponse(body, [*kept_headers, ("Content-Length", str(len(body)))]),
+                    self.cache.put(key, CachedResponse(body, [*_as_hit(headers), ("Content-Length", str(len(body)))]),
                                    generation)
                 start_response(status, [*headers, ("Content-Length", str(len(body)))])
                 log_request("GET", path, int(status[:3]), client, started, len(body))
@@ -159,6 +158,11 @@ class QueryFront:
         return "200 OK", answer_headers(result, hit), result.body
 
 
+def _as_hit(headers) -> list[tuple[str, str]]:
+    """The headers of a response kept for the front: the next time it is given, it is a hit."""
+    return [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
+
+
 def _refusal(error: KGError) -> tuple[str, list, bytes]:
     return f"{error.status} {HTTPStatus(error.status).phrase}", [("Content-Type", "application/json")], \
         json.dumps(error.to_dict(), separators=(",", ":"), sort_keys=True).encode() + b"\n"  # as jsonify
@@ -169,8 +173,7 @@ def keep_for_the_front(response: Response) -> Response:
     front = request.environ.get("kg.front")
     if front and response.status_code == 200 and "X-Cache" in response.headers and not response.is_streamed:
         key, generation = front
-        headers = [(k, "hit" if k == "X-Cache" else v) for k, v in response.headers.items()]
-        state()["cache"].put(key, CachedResponse(response.get_data(), headers), generation)
+        state()["cache"].put(key, CachedResponse(response.get_data(), _as_hit(response.headers.items())), generation)
     return response
 
 

@@ -30,4 +30,3 @@ def test_memory_of_a_process_tree_counts_shared_pages_once():
 
     memory = tree_memory_mb(os.getpid())
     assert 0 < memory["pss"] <= memory["rss_sum"]
-
