@@ -19,23 +19,28 @@ from kg.sources.project import Project
               help="About how many quads to generate; give it several times to see how figures grow.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the figures as JSON to this file (a list when several sizes are given).")
+@click.option("--runs", default=15, show_default=True, type=click.IntRange(min=1),
+              help="Paired runs per query (in memory and over HTTP, in turn); fewer for a quick look at 10M.")
+@click.option("--seconds", default=3.0, show_default=True, type=click.FloatRange(min=0.5),
+              help="Seconds of each of the three wrk windows per throughput row.")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
 @reports_errors
-def bench_command(sizes, json_path, root):
+def bench_command(sizes, json_path, runs, seconds, root):
     """Generate a graph of about SIZE quads, load it and measure queries, throughput and validation."""
     from kg.bench.measure import growth, run_bench, table, write_json
 
-    runs = []
+    measured = []
     for size in sizes:
-        figures = run_bench(size, project=Project(root), progress=lambda message: click.echo(f"  {message}", err=True))
-        runs.append(figures)
+        figures = run_bench(size, project=Project(root), runs=runs, seconds=seconds,
+                            progress=lambda message: click.echo(f"  {message}", err=True))
+        measured.append(figures)
         if json_path:  # first: the figures of a long run must survive a fault in the table
-            write_json(runs[0] if len(runs) == 1 else runs, json_path)
+            write_json(measured[0] if len(measured) == 1 else measured, json_path)
         click.echo(table(figures))
-    if len(runs) > 1:
-        click.echo(growth(runs))
+    if len(measured) > 1:
+        click.echo(growth(measured))
     if json_path:
-        write_json(runs[0] if len(runs) == 1 else runs, json_path)
+        write_json(measured[0] if len(measured) == 1 else measured, json_path)
 
 
 @click.command("conformance", context_settings={"ignore_unknown_options": True, "help_option_names": []})

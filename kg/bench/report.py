@@ -50,6 +50,8 @@ def _ratio(value: float | None) -> str:
 
 
 def _wrk(row: dict) -> str:
+    if "error" in row:
+        return f"no figure: {row['error']}"
     return (f"{row['rps']:>8.0f} req/s (windows {min(row['windows_rps']):.0f}-{max(row['windows_rps']):.0f}); "
             f"p50/p95/p99 {row['p50_ms']:.1f} / {row['p95_ms']:.1f} / {row['p99_ms']:.1f} ms")
 
@@ -78,7 +80,7 @@ def table(figures: dict) -> str:
         lines.append(f"{name[:40] + (' *' if q.get('heavy') else ''):42} {_ms(q['in_memory_ms']):>22} {_ms(q.get('kg_ms'))} "
                      f"{_ratio(q.get('kg_ratio'))} {_ms(q.get('oxigraph_ms'))} {_ratio(q.get('oxigraph_ratio'))}")
         if q.get("over_limit"):
-            lines.append("  ^ over kg serve's time limit in memory, in-process: not timed over HTTP")
+            lines.append("  ^ over kg serve's time limit in memory, in-process (stopped there): not timed over HTTP")
         lines += [f"  ^ {server}: {q[server + '_error']}" for server in ("kg", "oxigraph") if q.get(server + "_error")]
     oxigraph = figures["oxigraph_light"]["rps"]
     lines += [

@@ -89,13 +89,25 @@ def test_growth_has_a_line_per_size(figures):
 
 
 def test_a_query_over_the_limit_or_refused_is_said_in_words(figures):
-    """A query slower in memory than kg serve's limit is not timed over HTTP, and a server's
-    refusal is kept: the table says so on the next line instead of failing, and the growth
-    table leaves its cell empty."""
-    figures["queries"]["disagreements"] = {"heavy": False, "over_limit": True, "in_memory_ms": summary(95_000)}
+    """A query slower in memory than kg serve's limit is stopped there (it has no time) and not
+    timed over HTTP, and a server's refusal is kept: the table says so on the next line instead
+    of failing, and the growth table leaves its cell empty."""
+    figures["queries"]["disagreements"] = {"heavy": False, "over_limit": True, "in_memory_ms": None}
     figures["queries"]["light"]["oxigraph_error"] = "the endpoint answered HTTP/1.1 500: b'boom'"
     figures["targets"] = targets(figures)
     text = table(figures)
-    assert "^ over kg serve's time limit in memory, in-process: not timed over HTTP" in text
+    assert "^ over kg serve's time limit in memory, in-process (stopped there): not timed over HTTP" in text
+    assert next(line for line in text.splitlines() if line.startswith("disagreements")).split()[1] == "-"
     assert "^ oxigraph: the endpoint answered HTTP/1.1 500" in text
     assert growth([figures]).splitlines()[-1].split()[-1] == "-"
+
+
+def test_a_throughput_without_figures_says_why_and_misses_its_targets(figures):
+    """At 10M quads, eight heavy queries at once can outlast wrk's time-out: the row says so."""
+    figures["oxigraph_heavy"] = {"rps": 0.0, "error": "0 answers that were not 2xx and 8 socket errors"}
+    figures["kg_light"] = {"rps": 0.0, "error": "wrk failed (status 1): boom"}
+    figures["targets"] = targets(figures)
+    text = table(figures)
+    assert "heavy (aggregate), Oxigraph   no figure: 0 answers that were not 2xx and 8 socket errors" in text
+    assert "light query, kg serve         no figure: wrk failed (status 1): boom" in text
+    assert not figures["targets"][next(t for t in figures["targets"] if "evaluated" in t)]
