@@ -337,3 +337,30 @@ def test_a_light_query_answered_in_the_calling_thread_is_the_workers_answer(buil
             executor._light.clear()
     finally:
         executor.close()
+
+
+def test_a_worker_that_wrote_much_of_its_own_memory_is_replaced_by_a_new_fork(built, tmp_path, monkeypatch):
+    """A forked worker's heavy queries write pages it shared with the copy (at 10M quads each of four
+    workers had 3 GB of its own): past WORKER_OWN_MB it is replaced by a fresh fork of the copy."""
+    from kg.store import executor as executor_module
+
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    executor = QueryExecutor(store, workers=1, snapshots_in=tmp_path, light_in_process=False)
+    try:
+        assert executor.wait_for_copy(60)
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        executor.execute(count, {}, results_mime=JSON, graph_mime=None)
+        first = executor.worker_pids()
+        executor.execute(count, {}, results_mime=JSON, graph_mime=None)
+        assert executor.worker_pids() == first  # within the budget: the same worker answers again
+        assert not executor_module._grown(executor._workers[0])
+        monkeypatch.setattr(executor_module, "WEIGHED_SECONDS", 0.0)
+        monkeypatch.setattr(executor_module, "WORKER_OWN_MB", 0)
+        assert executor_module._grown(executor._workers[0])  # it wrote some pages of its own: over a budget of 0
+        answer = executor.execute(count, {}, results_mime=JSON, graph_mime=None)
+        replaced = executor.worker_pids()
+        assert replaced != first and _parent(replaced[0]) == executor.copy.process.pid
+        assert executor.execute(count, {}, results_mime=JSON, graph_mime=None).body == answer.body
+    finally:
+        executor.close()
