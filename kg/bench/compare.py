@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.bench.server_process import free_port, stop_process
+from kg.store.workers import memory_kb
 
 _WRK_REPORT = """
 done = function(summary, latency, requests)
@@ -134,17 +135,9 @@ def wrk_windows(endpoint: str, query: str, *, seconds: float, connections: int, 
 def tree_memory_mb(pid: int) -> dict:
     """Memory of ``pid`` and its descendants: ``pss`` counts a page shared by n of them 1/n in each
     (their real total: forked workers share the in-memory copy), ``rss_sum`` counts it in each."""
-    pss = rss = 0
-    for process in _tree(pid):
-        try:
-            for line in Path(f"/proc/{process}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1])
-                elif line.startswith("Rss:"):
-                    rss += int(line.split()[1])
-        except OSError:
-            continue
-    return {"pss": pss / 1024, "rss_sum": rss / 1024}
+    rollups = [memory_kb(process) for process in _tree(pid)]
+    return {"pss": sum(r.get("Pss", 0) for r in rollups) / 1024,
+            "rss_sum": sum(r.get("Rss", 0) for r in rollups) / 1024}
 
 
 def _tree(pid: int) -> list[int]:

@@ -198,10 +198,10 @@ def _time_queries(rows: dict, queries: dict, memory: ox.Store, endpoint: str, se
 
     A query that takes longer in memory than :data:`SERVER_LIMIT_S` is stopped there
     (:func:`kg.bench.timing.once_within`) and marked ``over_limit``; one the server refuses, or
-    does not answer within that limit, keeps the server's words (or the wait) as ``<server>_error``. A server without a limit of its own
-    that works on (Oxigraph server: its ``--timeout-s`` does not stop an evaluation) is started
-    again by ``restart``, which returns its new endpoint, so that it does not go on taking a
-    core from what is measured next.
+    does not answer within that limit, keeps the server's words (or the wait) as
+    ``<server>_error``. A server without a limit of its own that works on (Oxigraph server: its
+    ``--timeout-s`` does not stop an evaluation) is started again by ``restart``, which returns
+    its new endpoint, so that it does not go on taking a core from what is measured next.
     """
     client = _Client(endpoint)
     try:

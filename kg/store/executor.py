@@ -53,6 +53,7 @@ from kg.store.workers import (
     SpawnedWorker,
     WorkerLost,
     evaluate,
+    memory_kb,
     plain_dataset,
     plain_terms,
     prefixes_used,
@@ -82,17 +83,12 @@ pages it had shared with the copy (6 GB), so the server's memory grew from 6 to 
 _WORKERS_ONLY = object()
 """The mark of a light query whose answer on disk is not the copy's (another order): it stays with the workers."""
 
+
 def _grown(worker: SpawnedWorker) -> bool:
     """Whether a forked worker has written more than :data:`WORKER_OWN_MB` of its own memory
-    (``Private_Dirty``: pages it no longer shares with the copy), so a new fork is cheaper."""
-    if worker.copy is None:
-        return False
-    try:
-        with open(f"/proc/{worker.pid}/smaps_rollup", encoding="ascii") as rollup:
-            written = next((int(line.split()[1]) for line in rollup if line.startswith("Private_Dirty:")), 0)
-    except (OSError, ValueError):
-        return False  # no /proc (not Linux), or the worker is gone: nothing to weigh
-    return written > WORKER_OWN_MB * 1024
+    (``Private_Dirty``: pages it no longer shares with the copy), so a new fork is cheaper.
+    Nothing to weigh without ``/proc`` or once the worker is gone."""
+    return worker.copy is not None and memory_kb(worker.pid).get("Private_Dirty", 0) > WORKER_OWN_MB * 1024
 
 
 def _weak(method):

@@ -262,6 +262,17 @@ class ForkedWorker(SpawnedWorker):
             time.sleep(0.01)
 
 
+def memory_kb(pid: int) -> dict[str, int]:
+    """The kB figures of ``/proc/<pid>/smaps_rollup`` (``Rss``, ``Pss``, ``Private_Dirty``, ...);
+    empty where there is no such file (not Linux, or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            lines = rollup.read().splitlines()[1:]  # the first line names the mapping
+    except OSError:
+        return {}
+    return {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
+
+
 def _gone(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"

@@ -131,3 +131,17 @@ def test_a_worker_answers_over_its_connection_until_it_closes(small, monkeypatch
     ours.close()
     worker.join(5)
     assert worker.exitcode == 0
+
+
+def test_memory_figures_are_read_from_smaps_rollup_and_empty_for_a_process_that_is_gone():
+    import os
+    import subprocess
+    import sys
+
+    from kg.store.workers import memory_kb
+
+    own = memory_kb(os.getpid())
+    assert own["Rss"] >= own["Pss"] > 0 and own["Private_Dirty"] > 0
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    assert memory_kb(gone.pid) == {}
