@@ -30,3 +30,28 @@ def test_memory_of_a_process_tree_counts_shared_pages_once():
 
     memory = tree_memory_mb(os.getpid())
     assert 0 < memory["pss"] <= memory["rss_sum"]
+
+
+def test_a_dropped_in_memory_store_gives_its_memory_back():
+    """The bench drops its in-memory copy before the throughput rows: the pages must leave the process."""
+    import subprocess
+    import sys
+
+    script = """
+import os, pyoxigraph as ox
+from kg.bench.compare import release_memory
+from kg.store.workers import memory_kb
+rss = lambda: memory_kb(os.getpid())["Rss"]
+before = rss()
+store = ox.Store()
+store.extend(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(str(i)), ox.DefaultGraph())
+             for i in range(300_000))
+loaded = rss()
+del store
+release_memory()
+print(loaded - before, rss() - before)
+"""
+    grown, kept = map(int, subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                          check=True).stdout.split())
+    assert grown > 50_000  # kB: the store was there
+    assert kept < grown / 4
