@@ -41,7 +41,7 @@ from kg.validation.gate import Check, CheckFailure, candidate_store, load_checks
 from kg.validation.lookalikes import lookalike_findings
 from kg.validation.rdf_input import parse_untrusted
 from kg.validation.report import Finding, ValidationReport
-from kg.store.embedded import add_graphs, default_graph_quads, graph_names, parse_nquads, quads_of, read_graphs
+from kg.store.embedded import add_graphs, default_graph_quads, graph_names, graph_subjects, parse_nquads, quads_of
 from kg.sources.names import recognised_spellings
 from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, mentioned_entities, rdflib_graph
 from kg.validation.validate import Validator
@@ -240,7 +240,7 @@ class Intake:
 
     def known(self) -> set:
         """Entities the store knows: the reference data."""
-        return set(read_graphs(self.store, [str(AUTHORITY_GRAPH)]).subjects())
+        return graph_subjects(self.store, str(AUTHORITY_GRAPH))
 
     def check(self, candidate: Candidate) -> ValidationReport:
         """Validate ``candidate`` against the graph it touches; change nothing."""
@@ -311,22 +311,30 @@ class Intake:
         return loaded
 
     def _add(self, graphs) -> None:
-        """Add a source's graphs and its part of the derived view in one transaction."""
-        reference = read_graphs(self.store, [str(AUTHORITY_GRAPH)])
-        for graph in graphs:
-            if graph.identifier == AUTHORITY_GRAPH:
-                reference += graph
+        """Add a source's graphs and its part of the derived view in one transaction.
+
+        The store is not flushed: what makes an acceptance durable is its folder in ``accepted/``
+        (synced before the answer), which :meth:`recover` loads again into a store that lost it."""
         stated = [g for g in graphs if str(g.identifier).startswith(str(GRAPH["source/"]))]
-        derived = [self.derived.view(stated, reference, self.validator.ontology)] if self.derived else []
+        derived = []
+        if self.derived is not None:
+            # The view reads what the reference data says about the entities the source names,
+            # so that part of the authority graph is read, not all of it (at 1M quads, reading
+            # it all took 76 ms of a 280 ms acceptance).
+            reference = rdflib_graph(authority_on(self.store, quads_of(stated)))
+            for graph in graphs:
+                if graph.identifier == AUTHORITY_GRAPH:
+                    reference += graph
+            derived = [self.derived.view(stated, reference, self.validator.ontology)]
         add_graphs(self.store, [*graphs, *derived])
         if self.derived is not None and self.derived.repair:
             self.store.update(self.derived.repair)
-        self.store.flush()
 
     def _refuse_duplicate(self, candidate: Candidate) -> None:
-        if str(source_graph(candidate.source_id)) in graph_names(self.store, SOURCE_GRAPHS) or \
+        if self.store.contains_named_graph(ox.NamedNode(str(source_graph(candidate.source_id)))) or \
                 (self.accepted_dir / candidate.source_id).exists():
             raise Conflict(f"source {candidate.source_id} is already in the graph; nothing was written")
+
 
     def _write_files(self, candidate, quads, report, record) -> None:
         self.accepted_dir.mkdir(parents=True, exist_ok=True)
@@ -342,6 +350,7 @@ class Intake:
                 with path.open("rb") as handle:
                     os.fsync(handle.fileno())
             staging.rename(self.accepted_dir / candidate.source_id)
+            _sync_directory(self.accepted_dir)  # the rename itself, or a power cut could undo it
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -387,6 +396,14 @@ def is_accepted(folder: Path) -> bool:
 
 
 _is_accepted = is_accepted
+
+
+def _sync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _check_id(source_id: str) -> None:

@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.validation.intake import from_mapping
-from kg.validation.native_shacl import compile_core, compile_shapes, run_core
+from kg.validation.native_shacl import _has_focus, _may_match_core, compile_core, compile_shapes, run_core
 from kg.namespaces import AUTHORITY_GRAPH, RATS
 from kg.store.embedded import default_graph_quads, quads_of, read_graphs
 from kg.validation.validate import Validator, validate
@@ -113,3 +113,17 @@ def test_unsupported_core_constraints_are_refused():
         ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:pattern "^a" ] .""", format="turtle")
     with pytest.raises(ValueError, match="cannot run"):
         compile_core(shapes, "x")
+
+
+def test_constraints_left_out_for_want_of_a_target_would_find_nothing(engines, built):
+    """A constraint is not run on a store where no quad matches its target (or the first step of
+    its path): run anyway, each such one finds nothing, and on one source's store most are left out."""
+    validator = engines["oxigraph"]
+    data = built.sources[0].stated + built.dataset.graph(AUTHORITY_GRAPH)
+    named = Graph(identifier=URIRef("https://w3id.org/sco-rats/graph/source/case"))
+    named += data
+    scratch = validator._scratch(default_graph_quads(data), named=quads_of([named]))
+    core = [c for c in validator._core(scratch) if not _may_match_core(scratch, c)]
+    sparql = [c for c in validator._sparql if not _has_focus(scratch, c.target, {})]
+    assert len(core) >= 10 and len(sparql) >= 5
+    assert [c.query for c in core + sparql if list(scratch.query(c.query))] == []
