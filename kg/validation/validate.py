@@ -34,7 +34,7 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.term import _toPythonMapping
 
-from kg.validation import native_shacl
+from kg.validation import core_queries, native_shacl
 from kg.validation.functional import functional_shapes
 from kg.namespaces import AUTHORITY_GRAPH, RATS, bind_prefixes
 from kg.sources.ontology import load_ontology
@@ -145,12 +145,12 @@ class Validator:
     @cached_property
     def _core_stated(self) -> list:
         """The source shapes, on each stated graph."""
-        return native_shacl.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
+        return core_queries.compile_core(self.source_shapes, SOURCE_GRAPHS, self.ontology)
 
     @cached_property
     def _core_inferred(self) -> list:
         """The source shapes on each inferred graph, its values counted apart from the stated ones."""
-        return native_shacl.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
+        return core_queries.compile_core(self.source_shapes, INFERRED_GRAPHS, self.ontology, typed_anywhere=True)
 
     def _core(self, store: ox.Store) -> list:
         """The compiled source shapes ``store`` needs: those of inferred graphs only if it has one
@@ -185,7 +185,7 @@ class Validator:
         for graph in graphs:
             union += graph
         scratch = self._scratch(default_graph_quads(union), named=quads_of(graphs))
-        results = native_shacl.run_core(self._core(scratch), scratch, parallel=False)
+        results = core_queries.run_core(self._core(scratch), scratch, parallel=False)
         return build_report(results, union, self.ontology)
 
     @cached_property
@@ -310,7 +310,7 @@ class Validator:
             part (:func:`neighbourhood`): the findings' evidence is read from there too.
         """
         parallel = not scratch
-        results = native_shacl.run_core(self._core(store), store, parallel=parallel) + \
+        results = core_queries.run_core(self._core(store), store, parallel=parallel) + \
             native_shacl.run(self._sparql, store, parallel=parallel)
         focus, statements = set(), set()
         for result in results.subjects(SH.focusNode, None):
