@@ -59,6 +59,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         QUERY_TIMEOUT=30.0,
         MAX_RESULT_BYTES=50_000_000,
         QUERY_CACHE_BYTES=64 * 1024 * 1024,
+        MEMORY_MB=8192,  # server, in-memory copy and query workers (kg.store.executor.MEMORY_MB)
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     if config:
@@ -76,7 +77,8 @@ def create_app(store=None, config: dict | None = None) -> Flask:
     elif app.config["QUERY_WORKERS"]:
         kg["executor"] = QueryExecutor(
             store, timeout=float(app.config["QUERY_TIMEOUT"]), workers=int(app.config["QUERY_WORKERS"]),
-            max_result_bytes=int(app.config["MAX_RESULT_BYTES"]), snapshots_in=app.config["SNAPSHOT_DIR"])
+            max_result_bytes=int(app.config["MAX_RESULT_BYTES"]), snapshots_in=app.config["SNAPSHOT_DIR"],
+            memory_mb=int(app.config["MEMORY_MB"]))
         kg["store"] = store = kg["executor"].store  # writes reach the workers' in-memory copy through it
     kg["answers"] = QueryAnswers(store, kg["cache"], kg.get("executor"), int(app.config["MAX_RESULT_BYTES"]))
 

@@ -348,9 +348,13 @@ def draft_command(text_file, language, output, root):
               help="Requests per minute per client address (0: no limit).")
 @click.option("--cache-mb", default=64, show_default=True, type=int,
               help="Memory for cached query answers; any write empties it (0: no cache).")
+@click.option("--memory-mb", default=8192, show_default=True, type=click.IntRange(min=0),
+              help="Memory budget of the server, its in-memory copy of the store and its query workers: what the "
+                   "copy leaves of it is shared between the workers, and a worker that writes more than its share "
+                   "(at least 512 MB) is replaced by a new fork.")
 @reports_errors
 def serve_command(store_path, host, port, threads, token, token_file, accepted_dir, query_workers, timeout, rate_limit,
-                  cache_mb):
+                  cache_mb, memory_mb):
     """Serve the store over HTTP with the production server (Granian, the app under WSGI)."""
     from kg.web.serve import serve
 
@@ -361,7 +365,7 @@ def serve_command(store_path, host, port, threads, token, token_file, accepted_d
     click.echo(f"serving {path} at http://{host}:{port}/  (SPARQL endpoint: http://{host}:{port}/sparql)", err=True)
     serve(path, host=host, port=port, threads=threads,
           config={"API_TOKEN": token or None, "QUERY_WORKERS": query_workers, "QUERY_TIMEOUT": timeout,
-                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024,
+                  "RATE_LIMIT": rate_limit, "QUERY_CACHE_BYTES": cache_mb * 1024 * 1024, "MEMORY_MB": memory_mb,
                   **({"ACCEPTED_DIR": str(accepted_dir.resolve())} if accepted_dir else {})})
 
 

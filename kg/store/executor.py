@@ -30,6 +30,7 @@ import contextlib
 import itertools
 import logging
 import multiprocessing
+import os
 import queue
 import shutil
 import tempfile
@@ -79,10 +80,16 @@ LIGHT_KEPT = 10_000
 WEIGHED_SECONDS = 1.0
 """A forked worker's own memory is weighed after a query that ran this long: weighing reads the
 process's page tables (about 50 ms for 6 GB, measured), so at most 5 % more for such a query."""
+MEMORY_MB = 8192
+"""The memory budget of the server, its in-memory copy and its query workers together (``kg serve
+--memory-mb``): what is left of it beside the copy and the server is shared between the workers."""
 WORKER_OWN_MB = 512
-"""A forked worker that has written more than this of its own memory is replaced by a new fork.
-Measured at 10M quads: after the heavy queries each of four workers had written 2.7-3.3 GB of
-pages it had shared with the copy (6 GB), so the server's memory grew from 6 to 18 GB (PSS)."""
+"""The least a forked worker may write of its own memory before it is replaced by a new fork,
+whatever the budget leaves. Measured at 10M quads: after the heavy queries each of four workers
+had written 2.7-3.3 GB of pages it had shared with the copy (6 GB), so the server's memory grew
+from 6 to 18 GB (PSS). At 1M quads one query (state-roles-timeline) made its worker write 537 MB,
+and then no more: replaced at 512 MB, every run of it paid those pages again (2.5 s on a new
+fork, 2.1 s on the same worker), where the budget had room to keep it."""
 HANDOFF_SECONDS = 0.0005
 """About what handing a query to a worker costs the server: at 100k quads a light query took
 1.05 ms of the two cores per answer through the workers, 0.58 ms in the calling thread."""
@@ -123,11 +130,20 @@ class _LightMark:
         return True
 
 
-def _grown(worker: SpawnedWorker) -> bool:
-    """Whether a forked worker has written more than :data:`WORKER_OWN_MB` of its own memory
-    (``Private_Dirty``: pages it no longer shares with the copy), so a new fork is cheaper.
-    Nothing to weigh without ``/proc`` or once the worker is gone."""
-    return worker.copy is not None and memory_kb(worker.pid).get("Private_Dirty", 0) > WORKER_OWN_MB * 1024
+def _grown(worker: SpawnedWorker, share_kb: int | None = None) -> bool:
+    """Whether a forked worker has written more than its share (kB; :data:`WORKER_OWN_MB` unless
+    given) of its own memory (``Private_Dirty``: pages it no longer shares with the copy), so a new
+    fork is cheaper. Nothing to weigh without ``/proc`` or once the worker is gone."""
+    share_kb = WORKER_OWN_MB * 1024 if share_kb is None else share_kb
+    return worker.copy is not None and memory_kb(worker.pid).get("Private_Dirty", 0) > share_kb
+
+
+def worker_share_kb(memory_mb: int, copy_pid: int, workers: int) -> int:
+    """What each forked worker may write of its own: an equal share of the budget ``memory_mb``
+    left beside the copy's process and this one (their resident memory now), and never less
+    than :data:`WORKER_OWN_MB`."""
+    left = memory_mb * 1024 - memory_kb(copy_pid).get("Rss", 0) - memory_kb(os.getpid()).get("Rss", 0)
+    return max(WORKER_OWN_MB * 1024, left // max(1, workers))
 
 
 def _weak(method):
@@ -159,8 +175,11 @@ class QueryExecutor:
     def __init__(self, store: ox.Store, *, timeout: float = 30.0, workers: int = 2,
                  max_result_bytes: int = 50_000_000, snapshots_in: str | Path | None = None,
                  in_memory: bool = True, per_client: int | None = None, reserve: int | None = None,
-                 light_in_process: bool = True):
+                 light_in_process: bool = True, memory_mb: int = MEMORY_MB):
         self.disk = store
+        self.memory_mb = memory_mb
+        self.worker_share_kb = WORKER_OWN_MB * 1024
+        """What a forked worker may write of its own (:func:`worker_share_kb`), set once the copy is in."""
         self.light_in_process = light_in_process
         self._light: LRUCache = LRUCache(maxsize=LIGHT_KEPT)  # request -> its _LightMark
         self._light_lock = threading.Lock()
@@ -286,7 +305,7 @@ class QueryExecutor:
                                    "worker included) and was stopped")
         finally:
             if worker is not None:
-                kept = self._current(worker) and not (ran >= WEIGHED_SECONDS and _grown(worker))
+                kept = self._current(worker) and not (ran >= WEIGHED_SECONDS and _grown(worker, self.worker_share_kb))
                 self._idle.put(worker if kept else self._replace(worker))
             self.shares.release(client)
         if reply[0] == "ok":
@@ -346,7 +365,10 @@ class QueryExecutor:
         if error:
             LOG.warning("queries are answered from snapshots on disk: the in-memory copy failed (%s)", error)
             return
-        LOG.info("queries are answered from memory: %s quads loaded in %.1f s", f"{copy.quads:,}", copy.load_seconds)
+        self.worker_share_kb = worker_share_kb(self.memory_mb, copy.process.pid, len(self._workers))
+        LOG.info("queries are answered from memory: %s quads loaded in %.1f s; each query worker may write %s MB "
+                 "of its own (of a budget of %s MB)", f"{copy.quads:,}", copy.load_seconds,
+                 f"{self.worker_share_kb // 1024:,}", f"{self.memory_mb:,}")
         idle = []
         with contextlib.suppress(queue.Empty):
             while True:

@@ -398,7 +398,7 @@ def test_queries_in_turn_go_to_the_worker_used_last(built, tmp_path, monkeypatch
 
 def test_a_worker_that_wrote_much_of_its_own_memory_is_replaced_by_a_new_fork(built, tmp_path, monkeypatch):
     """A forked worker's heavy queries write pages it shared with the copy (at 10M quads each of four
-    workers had 3 GB of its own): past WORKER_OWN_MB it is replaced by a fresh fork of the copy."""
+    workers had 3 GB of its own): past its share it is replaced by a fresh fork of the copy."""
     from kg.store import executor as executor_module
 
     store = open_store(tmp_path / "store")
@@ -411,13 +411,33 @@ def test_a_worker_that_wrote_much_of_its_own_memory_is_replaced_by_a_new_fork(bu
         first = executor.worker_pids()
         executor.execute(count, {}, results_mime=JSON, graph_mime=None)
         assert executor.worker_pids() == first  # within the budget: the same worker answers again
-        assert not executor_module._grown(executor._workers[0])
+        assert not executor_module._grown(executor._workers[0], executor.worker_share_kb)
         monkeypatch.setattr(executor_module, "WEIGHED_SECONDS", 0.0)
-        monkeypatch.setattr(executor_module, "WORKER_OWN_MB", 0)
-        assert executor_module._grown(executor._workers[0])  # it wrote some pages of its own: over a budget of 0
+        executor.worker_share_kb = 0
+        assert executor_module._grown(executor._workers[0], 0)  # it wrote some pages of its own: over a share of 0
         answer = executor.execute(count, {}, results_mime=JSON, graph_mime=None)
         replaced = executor.worker_pids()
         assert replaced != first and _parent(replaced[0]) == executor.copy.process.pid
         assert executor.execute(count, {}, results_mime=JSON, graph_mime=None).body == answer.body
+    finally:
+        executor.close()
+
+
+def test_a_worker_may_write_its_share_of_what_the_budget_leaves_beside_the_copy(built, tmp_path):
+    """The memory budget, less the copy's process and the server's, shared between the workers,
+    and never less than WORKER_OWN_MB (at 1M quads one query had its worker write 537 MB)."""
+    from kg.store import executor as executor_module
+    from kg.store.workers import memory_kb
+
+    store = open_store(tmp_path / "store")
+    load_graphs(store, built.dataset.graphs())
+    executor = QueryExecutor(store, workers=2, snapshots_in=tmp_path, memory_mb=16_384)
+    try:
+        assert executor.wait_for_copy(60)
+        copy_kb, own_kb = memory_kb(executor.copy.process.pid)["Rss"], memory_kb(os.getpid())["Rss"]
+        share = executor.worker_share_kb
+        assert abs(share - (16_384 * 1024 - copy_kb - own_kb) / 2) < 64 * 1024  # both processes as they were then
+        assert share > executor_module.WORKER_OWN_MB * 1024
+        assert executor_module.worker_share_kb(0, executor.copy.process.pid, 2) == executor_module.WORKER_OWN_MB * 1024
     finally:
         executor.close()
