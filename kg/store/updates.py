@@ -50,7 +50,7 @@ def record(folder: Path, update: str) -> Path:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return target
 
 
@@ -78,7 +78,8 @@ def remove_leftovers(folder: Path) -> list[Path]:
     return left
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable (the folder's own entry, not only the files')."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

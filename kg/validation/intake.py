@@ -41,6 +41,7 @@ from kg.validation.gate import Check, CheckFailure, candidate_store, load_checks
 from kg.validation.lookalikes import lookalike_findings
 from kg.validation.rdf_input import parse_untrusted
 from kg.validation.report import Finding, ValidationReport
+from kg.store.updates import sync_folder
 from kg.store.embedded import add_graphs, default_graph_quads, graph_names, graph_subjects, parse_nquads, quads_of
 from kg.sources.names import recognised_spellings
 from kg.validation.neighbourhood import SOURCE_GRAPHS, authority_on, mentioned_entities, rdflib_graph
@@ -350,7 +351,7 @@ class Intake:
                 with path.open("rb") as handle:
                     os.fsync(handle.fileno())
             staging.rename(self.accepted_dir / candidate.source_id)
-            _sync_directory(self.accepted_dir)  # the rename itself, or a power cut could undo it
+            sync_folder(self.accepted_dir)  # the rename itself, or a power cut could undo it
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -396,14 +397,6 @@ def is_accepted(folder: Path) -> bool:
 
 
 _is_accepted = is_accepted
-
-
-def _sync_directory(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _check_id(source_id: str) -> None:
