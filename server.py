@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from kg.errors import KGError
 from kg.store.embedded import open_store
-from kg.store.executor import QueryExecutor
+from kg.store.executor import MEMORY_MB, QueryExecutor
 from kg.store.remote import RemoteStore
 from kg.web import dataset, draft, exports, intake, named_queries, pages, queries, reconciliation, sparql
 from kg.web import curate, pictures, search, workbench  # the workbench: editor, pictures, search, curation
@@ -59,7 +59,7 @@ def create_app(store=None, config: dict | None = None) -> Flask:
         QUERY_TIMEOUT=30.0,
         MAX_RESULT_BYTES=50_000_000,
         QUERY_CACHE_BYTES=64 * 1024 * 1024,
-        MEMORY_MB=8192,  # server, in-memory copy and query workers (kg.store.executor.MEMORY_MB)
+        MEMORY_MB=MEMORY_MB,  # server, in-memory copy and query workers
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     if config:

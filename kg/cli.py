@@ -22,6 +22,7 @@ from kg.build import build
 from kg.errors import BadRequest
 from kg.store.remote import is_url
 from kg.store import updates as update_log
+from kg.store.executor import MEMORY_MB
 from kg.store.embedded import (FORMATS, SUFFIXES, StoreInUse, default_store_location, dump, load_graphs, named_quads,
                                open_store, open_writable, refresh_default_graph, replace_store)
 from kg.namespaces import PREFIXES
@@ -348,7 +349,7 @@ def draft_command(text_file, language, output, root):
               help="Requests per minute per client address (0: no limit).")
 @click.option("--cache-mb", default=64, show_default=True, type=int,
               help="Memory for cached query answers; any write empties it (0: no cache).")
-@click.option("--memory-mb", default=8192, show_default=True, type=click.IntRange(min=0),
+@click.option("--memory-mb", default=MEMORY_MB, show_default=True, type=click.IntRange(min=0),
               help="Memory budget of the server, its in-memory copy of the store and its query workers: what the "
                    "copy leaves of it is shared between the workers, and a worker that writes more than its share "
                    "(at least 512 MB) is replaced by a new fork.")

@@ -130,11 +130,10 @@ class _LightMark:
         return True
 
 
-def _grown(worker: SpawnedWorker, share_kb: int | None = None) -> bool:
-    """Whether a forked worker has written more than its share (kB; :data:`WORKER_OWN_MB` unless
-    given) of its own memory (``Private_Dirty``: pages it no longer shares with the copy), so a new
-    fork is cheaper. Nothing to weigh without ``/proc`` or once the worker is gone."""
-    share_kb = WORKER_OWN_MB * 1024 if share_kb is None else share_kb
+def _grown(worker: SpawnedWorker, share_kb: int) -> bool:
+    """Whether a forked worker has written more than its share (kB) of its own memory
+    (``Private_Dirty``: pages it no longer shares with the copy), so a new fork is cheaper.
+    Nothing to weigh without ``/proc`` or once the worker is gone."""
     return worker.copy is not None and memory_kb(worker.pid).get("Private_Dirty", 0) > share_kb
 
 
